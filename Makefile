@@ -1,0 +1,36 @@
+# Aria Admin. Quick start: `make run` (serve) and `make test` (whole suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# First Python >= 3.12 among these; pyenv's own installs are tried too,
+# because its python3.13 shim fails unless that version is selected.
+PYTHON_CANDIDATES := python3.13 python3.12 python3 \
+	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) \
+	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
+FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	  then command -v $$p; break; fi; done
+
+.PHONY: run test venv bootstrap superuser serve collectstatic clean-db
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@py="$$($(FIND_PYTHON))"; \
+	if [ -z "$$py" ]; then echo "error: Aria Admin needs Python >= 3.12; none found (tried: $(PYTHON_CANDIDATES))." >&2; exit 1; fi; \
+	echo "Using $$py ($$($$py --version))"; \
+	[ -x $(PY) ] || $$py -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+bootstrap: venv
+	$(PY) manage.py aria_bootstrap
+
+superuser: venv
+	$(PY) manage.py ensure_superuser
+
+run: bootstrap superuser
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
+
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)

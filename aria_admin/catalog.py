@@ -1,0 +1,165 @@
+"""Read and compare the PostgreSQL catalog of Aria's two schemas.
+
+The schema parity tests and ``manage.py aria_bootstrap`` both use this: a
+database our migrations built and one Aria built must read the same, apart
+from the equivalences listed in ACCEPTED_EQUIVALENCES.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+ARIA_SCHEMAS = ["aria_data", "aria_engine"]
+
+# The only differences that are not differences. Each maps both spellings to
+# one normal form before comparing.
+ACCEPTED_EQUIVALENCES = [
+    "serial integer keys (nextval of an owned sequence) == identity columns",
+    "uuid_generate_v4() (uuid-ossp, or Aria's stand-in function) == gen_random_uuid()",
+    "now() == statement_timestamp() == transaction_timestamp() == CURRENT_TIMESTAMP",
+]
+_UUID_DEFAULTS = re.compile(r"^(public\.)?(uuid_generate_v4|gen_random_uuid)\(\)$")
+_NOW_DEFAULTS = re.compile(
+    r"^(now\(\)|statement_timestamp\(\)|transaction_timestamp\(\)|CURRENT_TIMESTAMP)$",
+    re.IGNORECASE,
+)
+_SERIAL_DEFAULT = re.compile(r"^nextval\('[\w.\"]+'::regclass\)$")
+
+
+@dataclass
+class Catalog:
+    tables: set = field(default_factory=set)
+    columns: dict = field(default_factory=dict)  # (table, column) -> (type, notnull, default)
+    constraints: dict = field(default_factory=dict)  # (table, name) -> (kind, definition)
+    indexes: dict = field(default_factory=dict)  # (table, name) -> definition
+
+
+def normalise_default(default, identity):
+    if identity in ("a", "d") or (default and _SERIAL_DEFAULT.match(default)):
+        return "<autoincrement>"
+    if default is None:
+        return None
+    if _UUID_DEFAULTS.match(default):
+        return "<random uuid>"
+    if _NOW_DEFAULTS.match(default):
+        return "<current timestamp>"
+    return default
+
+
+def read_catalog(cursor, schemas=ARIA_SCHEMAS):
+    """Read tables, columns, keys and indexes with any DB-API cursor."""
+    cursor.execute("SET search_path TO public")
+    catalog = Catalog()
+    cursor.execute(
+        """
+        SELECT n.nspname || '.' || c.relname, a.attname,
+               format_type(a.atttypid, a.atttypmod), a.attnotnull,
+               pg_get_expr(d.adbin, d.adrelid), a.attidentity
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p')
+          AND a.attnum > 0 AND NOT a.attisdropped
+        """,
+        [list(schemas)],
+    )
+    for table, column, type_, notnull, default, identity in cursor.fetchall():
+        catalog.tables.add(table)
+        catalog.columns[(table, column)] = (
+            type_,
+            notnull,
+            normalise_default(default, identity),
+        )
+    cursor.execute(
+        """
+        SELECT n.nspname || '.' || c.relname, co.conname, co.contype,
+               pg_get_constraintdef(co.oid), co.condeferrable, co.condeferred
+        FROM pg_constraint co
+        JOIN pg_class c ON c.oid = co.conrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ANY(%s) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
+        """,
+        [list(schemas)],
+    )
+    kinds = {"p": "primary key", "u": "unique", "f": "foreign key", "c": "check", "x": "exclusion"}
+    for table, name, kind, definition, deferrable, deferred in cursor.fetchall():
+        if deferrable:
+            definition += " DEFERRABLE" + (" INITIALLY DEFERRED" if deferred else "")
+        catalog.constraints[(table, name)] = (kinds[kind], definition)
+    cursor.execute(
+        """
+        SELECT n.nspname || '.' || t.relname, i.relname, pg_get_indexdef(i.oid)
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class t ON t.oid = x.indrelid
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = ANY(%s)
+        """,
+        [list(schemas)],
+    )
+    for table, name, definition in cursor.fetchall():
+        catalog.indexes[(table, name)] = definition
+    return catalog
+
+
+def _index_body(definition):
+    """An index definition without its name: two names, one body = duplicate."""
+    return re.sub(r"^CREATE (UNIQUE )?INDEX \S+ ON ", r"CREATE \1INDEX ON ", definition)
+
+
+def compare(expected, actual):
+    """Differences from ``expected`` (the contract) to ``actual``, one line each."""
+    diffs = []
+    for table in sorted(expected.tables - actual.tables):
+        diffs.append(f"missing table {table}")
+    for table in sorted(actual.tables - expected.tables):
+        diffs.append(f"extra table {table}")
+    common = expected.tables & actual.tables
+    labels = ("type", "nullability", "default")
+    for key in sorted(expected.columns):
+        if key[0] not in common:
+            continue
+        table, column = key
+        if key not in actual.columns:
+            diffs.append(f"missing column {table}.{column}")
+            continue
+        want, have = expected.columns[key], actual.columns[key]
+        for label, w, h in zip(labels, want, have):
+            if w != h:
+                if label == "nullability":
+                    w, h = ("NOT NULL" if w else "NULL"), ("NOT NULL" if h else "NULL")
+                diffs.append(f"column {table}.{column}: {label} is {h}, expected {w}")
+    for key in sorted(set(actual.columns) - set(expected.columns)):
+        if key[0] in common:
+            diffs.append(f"extra column {key[0]}.{key[1]}")
+    diffs += _compare_named(expected.constraints, actual.constraints, "constraint", common)
+    diffs += _compare_named(expected.indexes, actual.indexes, "index", common)
+    want_bodies = Counter(_index_body(d) for d in expected.indexes.values())
+    have_bodies = Counter(_index_body(d) for d in actual.indexes.values())
+    for body, count in sorted(have_bodies.items()):
+        if count > 1 and count > want_bodies.get(body, 0):
+            diffs.append(f"index body present {count} times: {body}")
+    return diffs
+
+
+def _compare_named(expected, actual, what, tables):
+    diffs = []
+    for key in sorted(expected):
+        if key[0] not in tables:
+            continue
+        if key not in actual:
+            diffs.append(f"missing {what} {key[1]} on {key[0]}: {_show(expected[key])}")
+        elif expected[key] != actual[key]:
+            diffs.append(
+                f"{what} {key[1]} on {key[0]} is {_show(actual[key])}, "
+                f"expected {_show(expected[key])}"
+            )
+    for key in sorted(set(actual) - set(expected)):
+        if key[0] in tables:
+            diffs.append(f"extra {what} {key[1]} on {key[0]}: {_show(actual[key])}")
+    return diffs
+
+
+def _show(value):
+    return " ".join(value) if isinstance(value, tuple) else value

@@ -1,0 +1,6 @@
+from django.utils.text import Truncator
+
+
+def truncate(text, length=60):
+    """One line of at most ``length`` characters, for titles and lists."""
+    return Truncator(" ".join(str(text or "").split())).chars(length)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DataAppConfig(AppConfig):
+    name = "data_app"
+    verbose_name = "Aria data"

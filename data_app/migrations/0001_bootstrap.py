@@ -1,0 +1,45 @@
+"""Create Aria's two schemas and the extensions this server offers.
+
+Runs before any table. Extensions that the server does not have (pgvector or
+pg_trgm) are skipped: Aria then stores embeddings as jsonb and has no
+trigram index, and so do we. Nothing is ever dropped on reverse.
+"""
+
+from django.db import migrations
+
+from aria_admin.fields import forget_vector_available
+
+SCHEMAS = ("aria_data", "aria_engine")
+EXTENSIONS = ("vector", "pg_trgm")
+
+
+def create_schemas_and_extensions(apps, schema_editor):
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for schema in SCHEMAS:
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        for extension in EXTENSIONS:
+            cursor.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = %s", [extension]
+            )
+            if cursor.fetchone() is None:
+                continue
+            cursor.execute("SAVEPOINT aria_extension")
+            try:
+                cursor.execute(
+                    f'CREATE EXTENSION IF NOT EXISTS "{extension}" WITH SCHEMA public'
+                )
+            except Exception:
+                # Not allowed for this role: carry on without it, as Aria does.
+                cursor.execute("ROLLBACK TO SAVEPOINT aria_extension")
+            else:
+                cursor.execute("RELEASE SAVEPOINT aria_extension")
+    forget_vector_available(connection)
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.RunPython(create_schemas_and_extensions, migrations.RunPython.noop),
+    ]
