@@ -1,0 +1,26 @@
+"""Fixtures shared by the whole suite (real PostgreSQL, never mocked)."""
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture
+def vector_installed(db):
+    """Whether this database stores embeddings as pgvector (else jsonb)."""
+    from aria_admin.fields import vector_available
+
+    return vector_available(connection)
+
+
+@pytest.fixture
+def run_sql(db):
+    """Run plain SQL the way Aria's API would, outside the ORM."""
+
+    def run(sql, params=None):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params or [])
+            if cursor.description:
+                return cursor.fetchall()
+            return None
+
+    return run
