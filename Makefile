@@ -33,4 +33,5 @@ run: bootstrap superuser
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 test: venv
+	@[ -x /usr/bin/chromium ] || echo "NOTE: e2e browser tests will be SKIPPED: /usr/bin/chromium is not installed (apt-get install chromium chromium-driver)."
 	$(PY) -m pytest $(PYTEST_ARGS)
