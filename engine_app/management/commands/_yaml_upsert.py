@@ -1,0 +1,177 @@
+"""Shared machinery of the YAML import commands (import_llm_models, import_cron_jobs).
+
+Aria upserts llm_models and cron_jobs from its YAML files at start-up; these
+commands do the same on demand. Everything is read and validated before the
+first write, so a bad file exits with one line and leaves the tables as they
+were; the writes happen in one transaction and are recorded in the admin
+history under the inactive user ``aria-import``.
+"""
+
+import json
+
+import yaml
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+IMPORT_USERNAME = "aria-import"
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
+def import_user():
+    """The user admin history names for imports: inactive, cannot log in."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=IMPORT_USERNAME, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+class YamlUpsertCommand(BaseCommand):
+    """Upsert rows of ``model`` from a YAML (or JSON) file, all or nothing.
+
+    Subclasses say how to find the entries in the file (``entries``) and how
+    one entry maps to column values (``map_entry``, raising ValueError).
+    """
+
+    model = None
+    noun = "entry"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the YAML or JSON file to import")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print what would be inserted, updated or unchanged; write nothing",
+        )
+
+    def entries(self, data):
+        """(key, entry) pairs of the parsed file; raise ValueError if misshapen."""
+        raise NotImplementedError
+
+    def map_entry(self, key, entry):
+        raise NotImplementedError
+
+    # Reading and validating ------------------------------------------------
+    def fail(self, problem, key=None):
+        where = f" {self.noun} {key!r}:" if key is not None else ""
+        raise CommandError(f"{self.path}:{where} {one_line(problem)}")
+
+    def load(self):
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                return yaml.safe_load(handle)
+        except OSError as exc:
+            self.fail(f"cannot read the file ({exc.strerror})")
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            self.fail(f"not valid YAML/JSON ({exc})")
+
+    def validated_rows(self):
+        """Column values per id for every entry, or CommandError on the first bad one."""
+        data = self.load()
+        try:
+            pairs = list(self.entries(data))
+        except ValueError as exc:
+            self.fail(exc)
+        rows = {}
+        for key, entry in pairs:
+            try:
+                values = self.map_entry(key, entry)
+            except ValueError as exc:
+                self.fail(exc, key)
+            if values["id"] in rows:
+                self.fail(f"duplicate id {values['id']!r}", key)
+            self.check_columns(key, values)
+            rows[values["id"]] = values
+        return rows
+
+    def check_columns(self, key, values):
+        """The values fit the table (lengths, ranges, precision, schedule)."""
+        try:
+            self.model(**values).clean_fields()
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            self.fail(f"{field}: {' '.join(messages)}", key)
+
+    # Comparing and writing ---------------------------------------------------
+    def handle(self, *args, path, dry_run=False, **options):
+        self.path = path
+        rows = self.validated_rows()
+        existing = self.model.objects.in_bulk(list(rows))
+        inserts, updates, unchanged = [], [], []
+        for pk, values in rows.items():
+            current = existing.get(pk)
+            if current is None:
+                inserts.append(self.model(**values))
+                continue
+            changed = [f for f, v in values.items() if getattr(current, f) != v]
+            if changed:
+                for field in changed:
+                    setattr(current, field, values[field])
+                updates.append((current, changed))
+            else:
+                unchanged.append(current)
+        if dry_run:
+            for obj in inserts:
+                self.stdout.write(f"would insert {obj.pk}")
+            for obj, changed in updates:
+                self.stdout.write(f"would update {obj.pk} ({', '.join(changed)})")
+            for obj in unchanged:
+                self.stdout.write(f"unchanged {obj.pk}")
+        else:
+            self.write(inserts, updates)
+        prefix = "dry run, nothing written: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}inserted {len(inserts)}, updated {len(updates)}, "
+            f"unchanged {len(unchanged)}"
+        )
+
+    @transaction.atomic
+    def write(self, inserts, updates):
+        if inserts:
+            self.model.objects.bulk_create(inserts)
+        now = timezone.now()
+        for obj, changed in updates:
+            obj.updated_at = now
+            obj.save(update_fields=[*changed, "updated_at"])
+        if inserts or updates:
+            self.record_history(inserts, updates)
+
+    def record_history(self, inserts, updates):
+        from django.contrib.contenttypes.models import ContentType
+
+        user = import_user()
+        content_type = ContentType.objects.get_for_model(self.model)
+        entries = [
+            LogEntry(
+                user=user,
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                action_flag=ADDITION,
+                change_message=json.dumps([{"added": {}}]),
+            )
+            for obj in inserts
+        ]
+        for obj, changed in updates:
+            labels = [str(self.model._meta.get_field(f).verbose_name) for f in changed]
+            entries.append(
+                LogEntry(
+                    user=user,
+                    content_type=content_type,
+                    object_id=str(obj.pk),
+                    object_repr=str(obj)[:200],
+                    action_flag=CHANGE,
+                    change_message=json.dumps([{"changed": {"fields": labels}}]),
+                )
+            )
+        LogEntry.objects.bulk_create(entries)

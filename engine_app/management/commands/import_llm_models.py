@@ -1,0 +1,23 @@
+"""Upsert Aria's models.yaml into aria_engine.llm_models, as Aria's start-up sync does."""
+
+from engine_app import domain
+from engine_app.models import LlmModelEntry
+
+from ._yaml_upsert import YamlUpsertCommand
+
+
+class Command(YamlUpsertCommand):
+    help = (
+        "Upsert the `models` mapping of models.yaml into llm_models with Aria's "
+        "mapping (enabled set true; sort_order and extra left alone)."
+    )
+    model = LlmModelEntry
+    noun = "model"
+
+    def entries(self, data):
+        if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
+            raise ValueError("needs a top-level 'models' mapping")
+        return data["models"].items()
+
+    def map_entry(self, key, entry):
+        return domain.llm_model_from_yaml(key, entry)
