@@ -151,27 +151,19 @@ class YamlUpsertCommand(BaseCommand):
 
         user = import_user()
         content_type = ContentType.objects.get_for_model(self.model)
-        entries = [
-            LogEntry(
+
+        def entry(obj, action_flag, message):
+            return LogEntry(
                 user=user,
                 content_type=content_type,
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:200],
-                action_flag=ADDITION,
-                change_message=json.dumps([{"added": {}}]),
+                action_flag=action_flag,
+                change_message=json.dumps(message),
             )
-            for obj in inserts
-        ]
+
+        entries = [entry(obj, ADDITION, [{"added": {}}]) for obj in inserts]
         for obj, changed in updates:
             labels = [str(self.model._meta.get_field(f).verbose_name) for f in changed]
-            entries.append(
-                LogEntry(
-                    user=user,
-                    content_type=content_type,
-                    object_id=str(obj.pk),
-                    object_repr=str(obj)[:200],
-                    action_flag=CHANGE,
-                    change_message=json.dumps([{"changed": {"fields": labels}}]),
-                )
-            )
+            entries.append(entry(obj, CHANGE, [{"changed": {"fields": labels}}]))
         LogEntry.objects.bulk_create(entries)
