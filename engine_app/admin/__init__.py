@@ -1,1 +1,3 @@
 """Admin for the 11 aria_engine tables, one module per concern."""
+from engine_app.admin import cron  # noqa: F401
+from engine_app.admin import llm  # noqa: F401

@@ -1,0 +1,264 @@
+"""Cron jobs (aria_engine.cron_jobs) and the legacy scheduled jobs.
+
+Aria's own editor blanks payloads; this one keeps them byte for byte, checks
+schedules with Aria's exact rules and shows what a schedule means and when it
+runs next.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+
+from aria_admin.admin_base import AriaModelAdmin
+from aria_admin.bulk_update import bulk_update, report, update_action
+from aria_admin.text import truncate
+from data_app.models import HeartbeatLog
+from engine_app import domain
+from engine_app.models import EngineCronJob, ScheduledJob
+
+RUN_HISTORY_ROWS = 20
+SYNC_NOTICE = (
+    "Aria's start-up sync from cron_jobs.yaml overwrites the schedule, payload, "
+    "agent, enabled and session fields of every job listed in that file: edit "
+    "those in the file too, or the change is lost on Aria's next restart."
+)
+
+
+def schedule_or_none(text):
+    try:
+        return domain.parse_schedule(text)
+    except ValidationError:
+        return None
+
+
+def schedule_cell(text):
+    """The schedule with its plain-English meaning (or why it is not one)."""
+    schedule = schedule_or_none(text)
+    meaning = schedule.describe() if schedule else "not a schedule Aria accepts"
+    return format_html("<code>{}</code><br><small>{}</small>", text, meaning)
+
+
+def next_runs_cell(text, last_run=None):
+    schedule = schedule_or_none(text)
+    if schedule is None:
+        return "-"
+    runs = schedule.next_runs(3, last_run=last_run)
+    return format_html_join(
+        "", "<div>{}</div>", ((t.strftime("%Y-%m-%d %H:%M:%S UTC"),) for t in runs)
+    )
+
+
+class CronJobForm(forms.ModelForm):
+    """Keeps the payload exactly as stored or typed (no stripping)."""
+
+    payload = forms.CharField(
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text="The prompt (payload type prompt) or `skill.function {json args}` (skill).",
+    )
+
+    class Meta:
+        model = EngineCronJob
+        fields = "__all__"
+        help_texts = {"schedule": "Accepted: " + domain.SCHEDULE_FORMATS + ". Times are UTC."}
+
+    def clean_payload(self):
+        # A browser submits a textarea's line breaks as CRLF: the same text
+        # with the stored line breaks is the stored payload, unchanged.
+        value = self.cleaned_data["payload"]
+        stored = self.initial.get("payload")
+        if stored is not None and value.replace("\r\n", "\n") == stored.replace("\r\n", "\n"):
+            return stored
+        return value
+
+
+@admin.register(EngineCronJob)
+class EngineCronJobAdmin(AriaModelAdmin):
+    form = CronJobForm
+    list_display = [
+        "enabled",
+        "name_and_id",
+        "schedule_display",
+        "next_run_times",
+        "agent_id",
+        "payload_type",
+        "session_mode",
+        "last_run",
+        "last_status",
+        "last_duration",
+        "run_count",
+        "success_rate",
+    ]
+    list_display_links = ["name_and_id"]
+    list_filter = ["enabled", "last_status", "agent_id", "payload_type", "session_mode"]
+    search_fields = ["id", "name", "agent_id", "schedule"]
+    ordering = ["name"]
+    readonly_fields = [
+        "schedule_meaning",
+        "last_run_at",
+        "last_status",
+        "last_duration_ms",
+        "last_error",
+        "next_run_at",
+        "run_count",
+        "success_count",
+        "fail_count",
+        "created_at",
+        "updated_at",
+        "run_history",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "description": SYNC_NOTICE,
+                "fields": [
+                    "id",
+                    "name",
+                    "enabled",
+                    ("schedule", "schedule_meaning"),
+                    "agent_id",
+                    "payload_type",
+                    "payload",
+                    "session_mode",
+                    "max_duration_seconds",
+                    "retry_count",
+                    "metadata_json",
+                ],
+            },
+        ),
+        (
+            "Runtime state (written by Aria's engine)",
+            {
+                "fields": [
+                    "last_run_at",
+                    "last_status",
+                    "last_duration_ms",
+                    "last_error",
+                    "next_run_at",
+                    ("run_count", "success_count", "fail_count"),
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+        (f"Latest {RUN_HISTORY_ROWS} runs (heartbeat log)", {"fields": ["run_history"]}),
+    ]
+    actions = [
+        update_action("enable_selected", "Enable selected cron jobs", {"enabled": True}, "enabled"),
+        update_action("disable_selected", "Disable selected cron jobs", {"enabled": False}, "disabled"),
+        "reset_counters",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["id"] if obj else fields
+
+    @admin.display(description="name / id", ordering="name")
+    def name_and_id(self, job):
+        return format_html("<strong>{}</strong><br><code>{}</code>", job.name, job.id)
+
+    @admin.display(description="schedule", ordering="schedule")
+    def schedule_display(self, job):
+        return schedule_cell(job.schedule)
+
+    @admin.display(description="next 3 runs (UTC)")
+    def next_run_times(self, job):
+        return next_runs_cell(job.schedule, job.last_run_at)
+
+    @admin.display(description="meaning")
+    def schedule_meaning(self, job):
+        schedule = schedule_or_none(job.schedule) if job and job.pk else None
+        return schedule.describe() if schedule else "-"
+
+    @admin.display(description="last run", ordering="last_run_at")
+    def last_run(self, job):
+        return naturaltime(job.last_run_at) if job.last_run_at else "never"
+
+    @admin.display(description="last duration", ordering="last_duration_ms")
+    def last_duration(self, job):
+        if job.last_duration_ms is None:
+            return "-"
+        if job.last_duration_ms < 1000:
+            return f"{job.last_duration_ms} ms"
+        return f"{job.last_duration_ms / 1000:.1f} s"
+
+    @admin.display(description="success rate")
+    def success_rate(self, job):
+        if not job.run_count:
+            return "-"
+        return f"{100 * job.success_count / job.run_count:.0f}%"
+
+    @admin.display(description="run history")
+    def run_history(self, job):
+        if not job or not job.pk:
+            return "-"
+        # Aria writes the job's name; older rows may carry its id.
+        beats = (
+            HeartbeatLog.objects.filter(job_name__in={job.name, job.id})
+            .order_by("-created_at")
+            .only("created_at", "executed_at", "status", "duration_ms", "details")[
+                :RUN_HISTORY_ROWS
+            ]
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    (b.executed_at or b.created_at).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    b.status,
+                    "-" if b.duration_ms is None else f"{b.duration_ms} ms",
+                    truncate(b.details, 120) if b.details else "",
+                )
+                for b in beats
+            ),
+        )
+        if not rows:
+            return "No runs recorded in the heartbeat log."
+        return format_html(
+            "<table><thead><tr><th>when</th><th>status</th><th>duration</th>"
+            "<th>details</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.action(description="Reset run counters of selected cron jobs", permissions=["change"])
+    def reset_counters(self, request, queryset):
+        changes = {"run_count": 0, "success_count": 0, "fail_count": 0, "last_status": None}
+        report(self, request, bulk_update(self, request, queryset, changes), "reset the counters of")
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(AriaModelAdmin):
+    """Aria's legacy job table: read mostly; same schedule display as cron jobs."""
+
+    list_display = [
+        "enabled",
+        "name",
+        "id",
+        "schedule_display",
+        "next_run_times",
+        "agent_id",
+        "last_run_at",
+        "last_status",
+        "run_count",
+        "synced_at",
+    ]
+    list_display_links = ["name"]
+    list_filter = ["enabled", "last_status", "agent_id", "schedule_kind"]
+    search_fields = ["id", "name", "agent_id"]
+    ordering = ["-synced_at"]
+    readonly_fields = ["synced_at"]
+    actions = [
+        update_action("enable_selected", "Enable selected scheduled jobs", {"enabled": True}, "enabled", touch=None),
+        update_action("disable_selected", "Disable selected scheduled jobs", {"enabled": False}, "disabled", touch=None),
+    ]
+
+    @admin.display(description="schedule", ordering="schedule_expr")
+    def schedule_display(self, job):
+        return schedule_cell(job.schedule_expr)
+
+    @admin.display(description="next 3 runs (UTC)")
+    def next_run_times(self, job):
+        return next_runs_cell(job.schedule_expr, job.last_run_at)
