@@ -6,7 +6,7 @@ tests and manage.py commands share one server; its data lives in ARIA_PGDATA
 and survives restarts.
 """
 
-import os
+import tempfile
 from pathlib import Path
 
 DATABASE_NAME = "aria_warehouse"
@@ -17,19 +17,26 @@ class EmbeddedDatabaseError(Exception):
 
 
 def _check_writable(pgdata: Path) -> None:
-    probe = pgdata if pgdata.exists() else pgdata.parent
+    """Create ARIA_PGDATA and write a probe file in it.
+
+    A real write, not os.access(): as root every path "is" writable, and
+    places like /proc only refuse when something is created there.
+    """
     try:
-        probe.mkdir(parents=True, exist_ok=True)
+        pgdata.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise EmbeddedDatabaseError(
             f"ARIA_PGDATA={pgdata} cannot be created ({exc.strerror}); "
             "set ARIA_PGDATA to a writable folder or set DATABASE_URL."
         ) from None
-    if not os.access(probe, os.W_OK | os.X_OK):
+    try:
+        with tempfile.TemporaryFile(dir=pgdata):
+            pass
+    except OSError as exc:
         raise EmbeddedDatabaseError(
-            f"ARIA_PGDATA={pgdata} is not writable; "
+            f"ARIA_PGDATA={pgdata} is not writable ({exc.strerror}); "
             "set ARIA_PGDATA to a writable folder or set DATABASE_URL."
-        )
+        ) from None
 
 
 def start(pgdata: Path) -> dict:

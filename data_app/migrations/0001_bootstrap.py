@@ -3,6 +3,10 @@
 Runs before any table. Extensions that the server does not have (pgvector or
 pg_trgm) are skipped: Aria then stores embeddings as jsonb and has no
 trigram index, and so do we. Nothing is ever dropped on reverse.
+
+A database alias whose settings carry ``ARIA_EXTENSIONS`` (a list of names)
+gets only those extensions: ``aria_bootstrap`` builds its scratch copy of an
+existing warehouse with exactly the extensions that warehouse has installed.
 """
 
 from django.db import migrations
@@ -15,10 +19,13 @@ EXTENSIONS = ("vector", "pg_trgm")
 
 def create_schemas_and_extensions(apps, schema_editor):
     connection = schema_editor.connection
+    wanted = connection.settings_dict.get("ARIA_EXTENSIONS", EXTENSIONS)
     with connection.cursor() as cursor:
         for schema in SCHEMAS:
             cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         for extension in EXTENSIONS:
+            if extension not in wanted:
+                continue
             cursor.execute(
                 "SELECT 1 FROM pg_available_extensions WHERE name = %s", [extension]
             )

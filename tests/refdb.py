@@ -1,0 +1,122 @@
+"""Extra databases next to the test database, for parity and adoption tests.
+
+They live on the server of settings.DATABASES['default'] (the embedded one or
+the 127.0.0.1:5432 service) and are created, loaded and dropped with plain
+psycopg in autocommit, outside Django's test transaction.
+"""
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+
+from aria_admin.catalog import read_catalog
+
+REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference"
+PGVECTOR_DUMP = REFERENCE / "aria_warehouse_v3_pgvector.sql"
+JSONB_DUMP = REFERENCE / "aria_warehouse_v3_jsonb.sql"
+
+
+def server():
+    """host, port, user, password of the server the test database is on."""
+    db = settings.DATABASES["default"]
+    options = db.get("OPTIONS", {})
+    return {
+        "host": db.get("HOST") or options.get("host") or "localhost",
+        "port": str(db.get("PORT") or options.get("port") or 5432),
+        "user": db.get("USER") or "postgres",
+        "password": db.get("PASSWORD") or "",
+    }
+
+
+def connect(dbname, **kwargs):
+    return psycopg.connect(dbname=dbname, autocommit=True, **server(), **kwargs)
+
+
+def database_name(suffix):
+    """A name unique to this test run (several runs share the 5432 service)."""
+    base = settings.DATABASES["default"]["NAME"]
+    return f"{base}_{suffix}"[:63]
+
+
+def vector_available_on_server():
+    with connect("postgres") as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'"
+        ).fetchone()
+    return row is not None
+
+
+def fitting_dump():
+    """The reference dump this server can load: Aria made each on its kind."""
+    return PGVECTOR_DUMP if vector_available_on_server() else JSONB_DUMP
+
+
+def create_database(name):
+    with connect("postgres") as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+
+
+def drop_database(name):
+    with connect("postgres") as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def load_dump(name, dump):
+    """Load a schema dump as pg_restore would (it empties search_path)."""
+    with connect(name) as conn:
+        conn.execute(Path(dump).read_text())
+
+
+@contextmanager
+def loaded_database(suffix, dump=None):
+    """A fresh database holding a reference dump, dropped afterwards."""
+    name = database_name(suffix)
+    create_database(name)
+    try:
+        load_dump(name, dump or fitting_dump())
+        yield name
+    finally:
+        drop_database(name)
+
+
+def catalog_of(name):
+    with connect(name) as conn, conn.cursor() as cursor:
+        return read_catalog(cursor)
+
+
+def sql(name, statement, params=None):
+    """Run one statement in a fresh connection; rows if it returns any."""
+    with connect(name) as conn, conn.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else None
+
+
+def database_url(name):
+    """A DATABASE_URL for ``name`` (socket folders go in the path, as
+    django-environ reads ``postgresql://user@:port//socket/dir/name``)."""
+    s = server()
+    auth = s["user"] + (f":{s['password']}" if s["password"] else "")
+    if s["host"].startswith("/"):
+        return f"postgresql://{auth}@:{s['port']}/{s['host']}/{name}"
+    return f"postgresql://{auth}@{s['host']}:{s['port']}/{name}"
+
+
+def manage(*args, database=None, env=None):
+    """Run ``manage.py`` in a subprocess, optionally against another database."""
+    environment = {**os.environ, **(env or {})}
+    if database:
+        environment["DATABASE_URL"] = database_url(database)
+    return subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        timeout=300,
+    )
