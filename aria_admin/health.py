@@ -1,0 +1,65 @@
+"""GET /healthz: whether the database answers, within two seconds.
+
+The probe runs ``SELECT 1`` on its own short-lived connection, in a thread
+that is given PROBE_TIMEOUT seconds: a server that refuses, hangs or is
+unreachable gives 503 quickly and never ties up the request's connection.
+"""
+
+import threading
+import time
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+PROBE_TIMEOUT = 1.5  # seconds; /healthz must answer within 2
+CONNECT_TIMEOUT = 2  # libpq's smallest honoured connect_timeout
+
+
+def _probe_params():
+    """psycopg connection parameters of the default database, sans Django's extras."""
+    params = connection.get_connection_params()
+    for django_only in ("cursor_factory", "context", "prepare_threshold"):
+        params.pop(django_only, None)
+    params["connect_timeout"] = CONNECT_TIMEOUT
+    return params
+
+
+def database_answers(timeout=PROBE_TIMEOUT):
+    """(True, None) if SELECT 1 answered within ``timeout``, else (False, reason)."""
+    import psycopg
+
+    outcome = {}
+
+    def probe():
+        try:
+            with psycopg.connect(**_probe_params(), autocommit=True) as conn:
+                conn.execute(f"SET statement_timeout = {int(timeout * 1000)}")
+                conn.execute("SELECT 1").fetchone()
+            outcome["ok"] = True
+        except Exception as exc:  # any failure means "not answering"
+            outcome["error"] = type(exc).__name__
+
+    worker = threading.Thread(target=probe, name="healthz-probe", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if outcome.get("ok"):
+        return True, None
+    return False, outcome.get("error", "timeout")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    started = time.monotonic()
+    ok, reason = database_answers()
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "database": "ok" if ok else "unavailable",
+        "elapsed_ms": round((time.monotonic() - started) * 1000),
+    }
+    if reason:
+        # The exception's class only: its text may name hosts or users.
+        body["reason"] = reason
+    return JsonResponse(body, status=200 if ok else 503)
