@@ -35,3 +35,19 @@ run: bootstrap superuser
 test: venv
 	@[ -x /usr/bin/chromium ] || echo "NOTE: e2e browser tests will be SKIPPED: /usr/bin/chromium is not installed (apt-get install chromium chromium-driver)."
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Production serving (docs/production.md): hashed, compressed static files,
+# then gunicorn with gunicorn.conf.py. Needs SECRET_KEY (50+ random characters).
+collectstatic: venv
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+
+serve: collectstatic
+	DEBUG=false $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Warehouse-scale benchmark (issue 7): builds the bench databases once (set-based SQL),
+# serves them with gunicorn next to a stock-admin baseline, writes bench/RESULTS.md.
+# BENCH_ARGS="--scale 0.01" for a quick small run; "--rebuild" to rebuild the data.
+.PHONY: bench
+bench: venv
+	@command -v wrk >/dev/null || echo "NOTE: wrk is not installed (apt-get install -y wrk): the throughput test will be reported as NOT measured."
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -31,10 +31,11 @@ def database_answers(timeout=PROBE_TIMEOUT):
     import psycopg
 
     outcome = {}
+    params = _probe_params()  # of this thread's connection settings
 
     def probe():
         try:
-            with psycopg.connect(**_probe_params(), autocommit=True) as conn:
+            with psycopg.connect(**params, autocommit=True) as conn:
                 conn.execute(f"SET statement_timeout = {int(timeout * 1000)}")
                 conn.execute("SELECT 1").fetchone()
             outcome["ok"] = True

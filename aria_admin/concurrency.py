@@ -1,0 +1,142 @@
+"""No lost updates: refuse to save a change form over someone else's change.
+
+When a change form is opened, it carries a signed fingerprint of the row (one
+short hash per column, ``updated_at`` included). On save, the row is read
+again under a row lock; if any column differs from what the form was opened
+on (Aria or another user changed it meanwhile), the save is refused with a
+message naming the changed columns and their new values. The user's input
+stays on the page, and the form now carries the new fingerprint, so saving
+again deliberately overwrites.
+
+Works for every table: those with ``updated_at`` (goals, cron jobs, LLM
+models, agent state, ...) and those without one alike.
+"""
+
+import hashlib
+import json
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import connections, router
+
+from aria_admin.text import truncate
+
+VERSION_FIELD = "aria_row_version"
+SIGNING_SALT = "aria_admin.concurrency.row_version"
+
+
+def _plain(value):
+    """A JSON-friendly form of a column value (vectors, dates, decimals...)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def fingerprint(obj):
+    """{column attname: short hash of its value} for every column of ``obj``."""
+    prints = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = json.dumps(field.value_from_object(obj), sort_keys=True, default=_plain)
+        prints[field.attname] = hashlib.sha256(value.encode()).hexdigest()[:12]
+    return prints
+
+
+def current_row(instance):
+    """The row as it is in the database now, locked until the save commits."""
+    model = type(instance)
+    using = router.db_for_write(model, instance=instance)
+    rows = model._base_manager.using(using).filter(pk=instance.pk)
+    if connections[using].in_atomic_block:
+        rows = rows.select_for_update(of=("self",))
+    return rows.first()
+
+
+class RowVersionFormMixin:
+    """Form mixin carrying and checking the row fingerprint (see module doc)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On GET, and on POST before the input is applied, self.instance is
+        # the row as just read from the database.
+        self.fields[VERSION_FIELD].initial = signing.dumps(
+            fingerprint(self.instance), salt=SIGNING_SALT, compress=True
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        posted = self.data.get(VERSION_FIELD)
+        if not posted:
+            # Not opened through the change page (scripts, older tabs): nothing to compare.
+            return cleaned
+        try:
+            opened = signing.loads(posted, salt=SIGNING_SALT)
+        except signing.BadSignature:
+            raise ValidationError(
+                "This form could not be checked against the saved row; reload the page and try again.",
+                code="bad_row_version",
+            ) from None
+        row = current_row(self.instance)
+        if row is None:
+            raise ValidationError(
+                "This row was deleted by someone else after you opened it; nothing was saved.",
+                code="row_deleted",
+            )
+        now = fingerprint(row)
+        changed = [attname for attname, digest in now.items() if opened.get(attname) != digest]
+        if changed:
+            # Keep the input; the next save knowingly overwrites the new values.
+            self.data = self.data.copy()
+            self.data[VERSION_FIELD] = signing.dumps(now, salt=SIGNING_SALT, compress=True)
+            raise ValidationError(self.conflict_message(row, changed), code="row_changed")
+        return cleaned
+
+    def conflict_message(self, row, changed):
+        """Names the changed columns, with the new value of those on the form."""
+        by_attname = {field.attname: field for field in row._meta.concrete_fields}
+        parts = []
+        for attname in changed:
+            field = by_attname[attname]
+            if field.name in self.fields and not field.is_relation:
+                value = field.value_from_object(row)
+                parts.append(f"{field.verbose_name} (now “{truncate(value, 80)}”)")
+            else:
+                parts.append(str(field.verbose_name))
+        return (
+            f"Someone else changed this {row._meta.verbose_name} after you opened it: "
+            f"{', '.join(parts)}. Nothing was saved. Your input is kept below; "
+            "compare it with the new values, then save again to overwrite them."
+        )
+
+
+class OptimisticLockAdminMixin:
+    """ModelAdmin mixin: change forms refuse to overwrite a newer row."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not change or obj is None:
+            return form
+        return type(
+            form.__name__,
+            (RowVersionFormMixin, form),
+            {VERSION_FIELD: forms.CharField(widget=forms.HiddenInput, required=False)},
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        if (
+            change
+            and adminform is not None
+            and VERSION_FIELD in adminform.form.fields
+            and self.has_change_permission(request, obj)
+        ):
+            # A hidden fieldset renders the fingerprint inside the form.
+            adminform.fieldsets = [
+                *adminform.fieldsets,
+                (None, {"fields": [VERSION_FIELD], "classes": ["hidden"]}),
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
