@@ -119,6 +119,23 @@ def is_archivable(goal, now=None):
     )
 
 
+def archivable_q(now=None):
+    """Q for goals the archive rule applies to (the set form of is_archivable)."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    return Q(
+        status__in=["completed", "cancelled"],
+        completed_at__isnull=False,
+        completed_at__lt=now - ARCHIVE_AFTER,
+    ) & ~Q(board_column=ARCHIVED_COLUMN)
+
+
+def board_column_of(stored):
+    """The board column a stored board_column shows in (NULL or unknown: backlog)."""
+    return stored if stored in BOARD_COLUMNS else BOARD_COLUMNS[0]
+
+
 def working_memory_expired_q(now=None):
     """Q for working-memory rows whose created_at + ttl_hours is past."""
     from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q

@@ -1,0 +1,138 @@
+"""Goals (aria_data.goals): the changelist, its bulk actions and the sprint board.
+
+Every bulk action is one UPDATE that applies Aria's column/status rules from
+data_app.domain, reports how many goals changed and records a history entry
+per goal. The board lives at board/ under the goals changelist.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import path
+
+from aria_admin.admin_base import AriaModelAdmin
+from aria_admin.bulk_update import bulk_update, report
+from data_app import domain
+from data_app.admin.goal_board import GoalBoard
+from data_app.models import Goal
+
+
+def blank_choice(values):
+    return [("", "---------")] + list(values)
+
+
+class GoalActionForm(ActionForm):
+    """The changelist's action bar, with the value the chosen action sets."""
+
+    status = forms.ChoiceField(required=False, choices=blank_choice(domain.choices(domain.GOAL_STATUSES)))
+    column = forms.ChoiceField(required=False, choices=blank_choice(domain.choices(domain.BOARD_COLUMNS)))
+    sprint = forms.CharField(required=False, max_length=100)
+    priority = forms.ChoiceField(
+        required=False, choices=blank_choice((str(k), f"{k} {v}") for k, v in domain.PRIORITIES.items())
+    )
+
+
+def per_row(if_done, otherwise, keys):
+    """One UPDATE's values where the rule depends on whether a goal was in done."""
+    values = {}
+    for key in keys:
+        a, b = if_done.get(key, F(key)), otherwise.get(key, F(key))
+        if a == b:
+            values[key] = a
+        else:
+            values[key] = Case(
+                When(board_column="done", then=a if isinstance(a, F) else Value(a)),
+                default=b if isinstance(b, F) else Value(b),
+                output_field=Goal._meta.get_field(key),
+            )
+    return values
+
+
+@admin.register(Goal)
+class GoalAdmin(AriaModelAdmin):
+    list_display = [
+        "goal_id",
+        "title",
+        "status",
+        "board_column",
+        "priority",
+        "progress",
+        "sprint",
+        "assigned_to",
+        "due_date",
+        "created_at",
+        "updated_at",
+    ]
+    list_display_links = ["goal_id", "title"]
+    list_filter = ["status", "board_column", "priority", "sprint", "assigned_to"]
+    search_fields = ["goal_id", "title", "description", "assigned_to"]
+    ordering = ["-created_at"]
+    readonly_fields = ["created_at", "updated_at"]
+    action_form = GoalActionForm
+    actions = ["set_status", "move_to_column", "set_sprint", "set_priority", "archive", "unarchive"]
+
+    def get_urls(self):
+        board = GoalBoard(self)
+        view = self.admin_site.admin_view
+        return [
+            path("board/", view(board.view), name="data_app_goal_board"),
+            path("board/move/", view(board.move), name="data_app_goal_board_move"),
+            path("board/archive/", view(board.archive), name="data_app_goal_board_archive"),
+            path("board/unarchive/", view(board.unarchive), name="data_app_goal_board_unarchive"),
+        ] + super().get_urls()
+
+    def _chosen(self, request, field):
+        form = self.action_form(request.POST)
+        value = form.cleaned_data.get(field) if form.is_valid() else None
+        if not value:
+            self.message_user(request, f"Choose a {field} for this action first.", messages.WARNING)
+        return value
+
+    @admin.action(description="Set status of selected goals (status -> column rule)", permissions=["change"])
+    def set_status(self, request, queryset):
+        status = self._chosen(request, "status")
+        if status:
+            changes = domain.goal_changes_for_status(status)
+            if changes.get("completed_at"):  # completed earlier: keeps its completion time
+                changes["completed_at"] = Coalesce("completed_at", Value(changes["completed_at"]))
+            report(self, request, bulk_update(self, request, queryset, changes), f"set status {status} on")
+
+    @admin.action(description="Move selected goals to column (column -> status rule)", permissions=["change"])
+    def move_to_column(self, request, queryset):
+        column = self._chosen(request, "column")
+        if column:
+            if_done = domain.goal_changes_for_column(column, was_done=True)
+            otherwise = domain.goal_changes_for_column(column, was_done=False)
+            changes = per_row(if_done, otherwise, {**if_done, **otherwise})
+            report(self, request, bulk_update(self, request, queryset, changes), f"moved to {column}")
+
+    @admin.action(description="Set sprint of selected goals", permissions=["change"])
+    def set_sprint(self, request, queryset):
+        sprint = self._chosen(request, "sprint")
+        if sprint:
+            count = bulk_update(self, request, queryset, {"sprint": sprint})
+            report(self, request, count, f"set sprint {sprint} on")
+
+    @admin.action(description="Set priority of selected goals", permissions=["change"])
+    def set_priority(self, request, queryset):
+        priority = self._chosen(request, "priority")
+        if priority:
+            count = bulk_update(self, request, queryset, {"priority": int(priority)})
+            report(self, request, count, f"set priority {priority} on")
+
+    @admin.action(description="Archive selected completed/cancelled goals", permissions=["change"])
+    def archive(self, request, queryset):
+        archivable = queryset.filter(status__in=["completed", "cancelled"])
+        changes = {"board_column": domain.ARCHIVED_COLUMN}
+        report(self, request, bulk_update(self, request, archivable, changes), "archived")
+
+    @admin.action(description="Un-archive selected goals (column from status)", permissions=["change"])
+    def unarchive(self, request, queryset):
+        column = Case(
+            *[When(status=s, then=Value(c)) for s, c in domain.STATUS_TO_COLUMN.items()],
+            default=Value("done"),
+        )
+        archived = queryset.filter(board_column=domain.ARCHIVED_COLUMN)
+        report(self, request, bulk_update(self, request, archived, {"board_column": column}), "un-archived")

@@ -1,0 +1,229 @@
+"""The goals sprint board: rules of a move, renumbering, permissions, no writes on GET."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from data_app import domain
+from data_app.models import Goal
+
+BOARD = "/admin/data_app/goal/board/"
+MOVE = "/admin/data_app/goal/board/move/"
+ARCHIVE = "/admin/data_app/goal/board/archive/"
+UNARCHIVE = "/admin/data_app/goal/board/unarchive/"
+COLUMN_STATUS = {"backlog": "pending", "todo": "pending", "doing": "active", "on_hold": "paused", "done": "completed"}
+pytestmark = pytest.mark.django_db
+
+
+def staff(username, *codenames):
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="data_app", codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def operator(client):
+    client.force_login(staff("operator", "view_goal", "change_goal"))
+    return client
+
+
+@pytest.fixture
+def viewer(client):
+    client.force_login(staff("viewer", "view_goal"))
+    return client
+
+
+def make_goal(n, column="todo", sprint="sprint-2", **fields):
+    fields.setdefault("status", COLUMN_STATUS.get(column, "completed"))
+    fields.setdefault("title", f"Goal {n}")
+    if column == "done":
+        fields.setdefault("completed_at", timezone.now() - timedelta(hours=1))
+    return Goal.objects.create(
+        goal_id=f"g-{n}", sprint=sprint, board_column=column, position=n, **fields
+    )
+
+
+def move(client, goal, column, position, **extra):
+    goal.refresh_from_db()
+    data = {"goal": str(goal.pk), "version": goal.updated_at.isoformat(), "column": column,
+            "position": str(position), "sprint": "sprint-2", **extra}
+    return client.post(MOVE, data, follow=True)
+
+
+def order(column, sprint="sprint-2"):
+    return list(
+        Goal.objects.filter(sprint=sprint, board_column=column).order_by("position").values_list("goal_id", "position")
+    )
+
+
+def page_messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("source,target", list(itertools.product(domain.BOARD_COLUMNS, repeat=2)))
+def test_move_applies_column_status_rule_for_every_column_pair(operator, source, target):
+    goal = make_goal(1, source)
+    make_goal(2, target)
+    before_completed = Goal.objects.get(pk=goal.pk).completed_at
+    response = move(operator, goal, target, 0)
+    assert response.status_code == 200
+    goal.refresh_from_db()
+    assert goal.board_column == target
+    assert goal.status == COLUMN_STATUS[target]
+    if target == "done" and source == "done":
+        assert goal.completed_at == before_completed  # staying in done keeps the time
+    elif target == "done":
+        assert goal.completed_at is not None and goal.completed_at > timezone.now() - timedelta(minutes=1)
+    else:
+        assert goal.completed_at is None  # leaving done clears it
+    assert goal.position == 0
+    assert [p for _, p in order(target)] == list(range(len(order(target))))
+    entry = LogEntry.objects.get(object_id=str(goal.pk))
+    assert entry.user.username == "operator"
+    if source != target:
+        assert "Board column" in entry.get_change_message()
+
+
+def test_reorder_within_a_column_renumbers_from_zero(operator):
+    goals = [make_goal(n, "doing", status="active") for n in range(4)]  # positions 0..3
+    Goal.objects.filter(pk=goals[2].pk).update(position=17)  # a gap left by Aria
+    move(operator, goals[3], "doing", 0)
+    assert order("doing") == [("g-3", 0), ("g-0", 1), ("g-1", 2), ("g-2", 3)]
+    move(operator, goals[3], "doing", 99)  # past the end: last
+    assert order("doing") == [("g-0", 0), ("g-1", 1), ("g-2", 2), ("g-3", 3)]
+
+
+def test_move_across_columns_renumbers_both(operator):
+    todo = [make_goal(n, "todo") for n in range(3)]
+    doing = [make_goal(n, "doing") for n in range(3, 5)]
+    move(operator, todo[1], "doing", 1)
+    assert order("todo") == [("g-0", 0), ("g-2", 1)]
+    assert order("doing") == [("g-3", 0), ("g-1", 1), ("g-4", 2)]
+    assert doing
+
+
+def test_viewer_sees_read_only_board_and_cannot_move(viewer):
+    goal = make_goal(1, "todo")
+    page = viewer.get(BOARD + "?sprint=sprint-2")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Goal 1" in html and 'draggable="true"' not in html and "board/move/" not in html
+    assert "board.js" not in html
+    response = viewer.post(MOVE, {"goal": str(goal.pk), "version": goal.updated_at.isoformat(),
+                                  "column": "doing", "position": "0"})
+    assert response.status_code == 403
+    assert viewer.post(ARCHIVE).status_code == 403
+    goal.refresh_from_db()
+    assert goal.board_column == "todo"
+
+
+def test_operator_board_has_forms_and_drag(operator):
+    make_goal(1, "todo")
+    html = operator.get(BOARD + "?sprint=sprint-2").content.decode()
+    assert 'draggable="true"' in html and 'name="csrfmiddlewaretoken"' in html
+    assert "aria_admin/board/board.js" in html
+    assert reverse("admin:data_app_goal_board") in operator.get("/admin/data_app/goal/").content.decode()
+
+
+def test_stale_and_deleted_goals_give_a_message_not_an_error(operator):
+    goal = make_goal(1, "todo")
+    version = goal.updated_at.isoformat()
+    Goal.objects.filter(pk=goal.pk).update(title="Changed by Aria", updated_at=timezone.now() + timedelta(seconds=1))
+    response = operator.post(MOVE, {"goal": str(goal.pk), "version": version, "column": "doing",
+                                    "position": "0", "sprint": "sprint-2"}, follow=True)
+    assert response.status_code == 200
+    assert any("changed by someone else" in m for m in page_messages(response))
+    assert Goal.objects.get(pk=goal.pk).board_column == "todo"
+    Goal.objects.filter(pk=goal.pk).delete()
+    response = operator.post(MOVE, {"goal": str(goal.pk), "version": version, "column": "doing",
+                                    "position": "0"}, follow=True)
+    assert response.status_code == 200
+    assert any("no longer exists" in m for m in page_messages(response))
+    for bad in ({"goal": "not-a-uuid", "column": "doing", "position": "0"},
+                {"goal": str(goal.pk), "column": "nowhere", "position": "0"},
+                {"goal": str(goal.pk), "column": "doing", "position": "-1"}):
+        response = operator.post(MOVE, bad, follow=True)
+        assert response.status_code == 200 and page_messages(response)
+
+
+def test_board_shows_sprint_backlog_and_no_sprint_with_filters(operator):
+    make_goal(1, "todo", assigned_to="aria", tags=["infra", "db"], priority=1)
+    make_goal(2, "doing", sprint="backlog", assigned_to="bob", tags=["ui"])
+    make_goal(3, "on_hold", sprint=None, assigned_to="aria", due_date=timezone.now() - timedelta(days=2))
+    make_goal(4, "todo", sprint="sprint-1")
+    make_goal(5, "todo", title="x")
+    Goal.objects.filter(goal_id="g-5").update(board_column="archived", status="completed")
+    html = operator.get(BOARD).content.decode()  # current sprint: newest non-backlog goal's
+    assert "Goal 1" in html and "Goal 2" in html and "Goal 3" in html and "Goal 4" not in html
+    assert "overdue by 2" in html and "Un-archive" in html
+    assert "Goal 4" in operator.get(BOARD + "?sprint=sprint-1").content.decode()
+    tagged = operator.get(BOARD + "?sprint=sprint-2&tag=infra").content.decode()
+    assert "Goal 1" in tagged and "Goal 2" not in tagged
+    assigned = operator.get(BOARD + "?sprint=sprint-2&assignee=aria&priority=1").content.decode()
+    assert "Goal 1" in assigned and "Goal 3" not in assigned
+    assert "Goal 2" in operator.get(BOARD + "?sprint=sprint-2&q=goal+2").content.decode()
+    # Nonsense parameters are ignored, not errors.
+    assert operator.get(BOARD + "?priority=x&sprint=").status_code == 200
+
+
+def test_agent_text_is_escaped(operator):
+    make_goal(1, "todo", tags=["<script>alert(1)</script>", {"k": "<b>"}])
+    Goal.objects.filter(goal_id="g-1").update(title="<img src=x onerror=alert(2)>")
+    html = operator.get(BOARD + "?sprint=sprint-2").content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x" in html
+    assert "onclick=" not in html
+
+
+def test_get_never_writes(operator):
+    make_goal(1, "done", completed_at=timezone.now() - timedelta(days=3))  # archivable
+    with CaptureQueriesContext(connection) as queries:
+        assert operator.get(BOARD + "?sprint=sprint-2").status_code == 200
+        assert operator.get(ARCHIVE).status_code == 405
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+    assert Goal.objects.get(goal_id="g-1").board_column == "done"
+
+
+def test_archive_button_archives_old_completed_and_cancelled_only(operator):
+    old = timezone.now() - timedelta(days=2)
+    make_goal(1, "done", completed_at=old)
+    make_goal(2, "done", status="cancelled", completed_at=old)
+    make_goal(3, "done")  # completed an hour ago
+    make_goal(4, "doing", completed_at=old)  # active
+    response = operator.post(ARCHIVE, {"sprint": "sprint-2"}, follow=True)
+    assert any("Archived 2 goals" in m for m in page_messages(response))
+    assert set(Goal.objects.filter(board_column="archived").values_list("goal_id", flat=True)) == {"g-1", "g-2"}
+    assert LogEntry.objects.filter(user__username="operator").count() == 2
+    goal = Goal.objects.get(goal_id="g-2")
+    response = operator.post(UNARCHIVE, {"goal": str(goal.pk), "version": goal.updated_at.isoformat(),
+                                         "sprint": "sprint-2"}, follow=True)
+    goal.refresh_from_db()
+    assert goal.board_column == "done" and goal.status == "cancelled"
+    assert any("Un-archived" in m for m in page_messages(response))
+
+
+def test_query_count_does_not_grow_with_cards(operator):
+    def board_queries(count):
+        Goal.objects.all().delete()
+        Goal.objects.bulk_create(
+            Goal(goal_id=f"q-{n}", title=f"Goal {n}", sprint="sprint-2", status="pending",
+                 board_column=domain.BOARD_COLUMNS[n % 5], position=n, tags=["a", "b"],
+                 assigned_to=f"agent-{n % 7}", due_date=timezone.now() + timedelta(days=n % 9 - 4))
+            for n in range(count)
+        )
+        Goal.objects.filter(goal_id__in=["q-0", "q-1"]).update(board_column="archived", status="completed")
+        with CaptureQueriesContext(connection) as queries:
+            response = operator.get(BOARD + "?sprint=sprint-2")
+        assert response.status_code == 200
+        assert response.content.decode().count('class="card ') == count - 2
+        return len(queries)
+
+    assert board_queries(20) == board_queries(2000)
