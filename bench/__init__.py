@@ -1,0 +1,1 @@
+"""The warehouse-scale benchmark (issue 7): `make bench`; see bench/README.md."""
