@@ -51,11 +51,3 @@ serve: collectstatic
 bench: venv
 	@command -v wrk >/dev/null || echo "NOTE: wrk is not installed (apt-get install -y wrk): the throughput test will be reported as NOT measured."
 	$(PY) -m bench.run $(BENCH_ARGS)
-
-# Warehouse-scale benchmark (issue 7): builds the bench databases once (set-based SQL),
-# serves them with gunicorn next to a stock-admin baseline, writes bench/RESULTS.md.
-# BENCH_ARGS="--scale 0.01" for a quick small run; "--rebuild" to rebuild the data.
-.PHONY: bench
-bench: venv
-	@command -v wrk >/dev/null || echo "NOTE: wrk is not installed (apt-get install -y wrk): the throughput test will be reported as NOT measured."
-	$(PY) -m bench.run $(BENCH_ARGS)
