@@ -5,6 +5,7 @@ the 127.0.0.1:5432 service) and are created, loaded and dropped with plain
 psycopg in autocommit, outside Django's test transaction.
 """
 
+import functools
 import os
 import subprocess
 import sys
@@ -39,7 +40,10 @@ def connect(dbname, **kwargs):
 
 def database_name(suffix):
     """A name unique to this test run (several runs share the 5432 service)."""
-    base = settings.DATABASES["default"]["NAME"]
+    db = settings.DATABASES["default"]
+    base = (db.get("TEST") or {}).get("NAME") or db["NAME"]
+    if not base.startswith("test_"):
+        base = f"test_{base}"
     return f"{base}_{suffix}"[:63]
 
 
@@ -120,3 +124,10 @@ def manage(*args, database=None, env=None):
         cwd=settings.BASE_DIR,
         timeout=300,
     )
+
+
+@functools.cache
+def reference_catalog():
+    """The catalog of the reference dump that fits this server, read once."""
+    with loaded_database("reference") as name:
+        return catalog_of(name)

@@ -1,0 +1,162 @@
+"""Minimal rows for every one of Aria's 37 tables.
+
+Two ways in: ``insert_as_aria`` writes plain SQL giving only the columns the
+database requires (NOT NULL without a server default), as Aria's API does;
+``orm_values`` gives the model fields a form would have to fill in.
+"""
+
+import itertools
+import re
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from aria_admin.catalog import read_catalog
+from aria_admin.fields import EmbeddingField
+
+ARIA_APPS = ("data_app", "engine_app")
+_serial = itertools.count(1)
+
+
+def aria_models():
+    return [m for app in ARIA_APPS for m in apps.get_app_config(app).get_models()]
+
+
+def table_name(model):
+    """``aria_data.memories`` from ``'"aria_data"."memories"'``."""
+    return model._meta.db_table.replace('"', "")
+
+
+def unique_text(length=100):
+    return f"t{next(_serial)}"[:length]
+
+
+# Plain SQL, the way Aria's API writes -------------------------------------
+
+def _sql_literal(type_):
+    """A value (SQL text, parameters) for a required column of this type."""
+    if type_.startswith(("character varying", "text")):
+        match = re.search(r"\((\d+)\)", type_)
+        return "%s", [unique_text(int(match.group(1)) if match else 100)]
+    if type_ in ("integer", "bigint", "smallint"):
+        return "%s", [1]
+    if type_.startswith("numeric") or type_ in ("double precision", "real"):
+        return "%s", [Decimal("0.5")]
+    if type_ == "boolean":
+        return "%s", [True]
+    if type_ == "jsonb":
+        return "%s::jsonb", ['{"from": "aria"}']
+    if type_ == "timestamp with time zone":
+        return "now()", []
+    if type_ == "uuid":
+        return "gen_random_uuid()", []
+    match = re.fullmatch(r"vector\((\d+)\)", type_)
+    if match:
+        return "%s::vector", ["[" + ",".join(["0.25"] * int(match.group(1))) + "]"]
+    raise AssertionError(f"no sample value for column type {type_}")
+
+
+def database_catalog():
+    with connection.cursor() as cursor:
+        return read_catalog(cursor)
+
+
+def required_columns(model, catalog=None):
+    """Columns Aria must give: NOT NULL and no server default, per the database."""
+    catalog = catalog or database_catalog()
+    table = table_name(model)
+    return [
+        column
+        for (t, column), (_, notnull, default) in sorted(catalog.columns.items())
+        if t == table and notnull and default is None
+    ]
+
+
+def insert_as_aria(model, **values):
+    """INSERT only the required columns (plus ``values``); return the row's pk.
+
+    Required foreign keys get a parent row inserted the same way.
+    """
+    catalog = database_catalog()
+    table = table_name(model)
+    foreign_keys = {f.column: f for f in model._meta.concrete_fields if f.is_relation}
+    columns, placeholders, params = [], [], []
+    for column in [*required_columns(model, catalog), *values]:
+        if column in columns:
+            continue
+        columns.append(column)
+        if column in values:
+            placeholders.append("%s")
+            params.append(values[column])
+        elif column in foreign_keys:
+            field = foreign_keys[column]
+            parent_pk = insert_as_aria(field.related_model)
+            parent = field.related_model
+            placeholders.append(
+                f'(SELECT "{field.target_field.column}" FROM {parent._meta.db_table} '
+                f'WHERE "{parent._meta.pk.column}" = %s)'
+            )
+            params.append(parent_pk)
+        else:
+            sql, extra = _sql_literal(catalog.columns[(table, column)][0])
+            placeholders.append(sql)
+            params += extra
+    pk = model._meta.pk.column
+    if columns:
+        names = ", ".join(f'"{c}"' for c in columns)
+        rows = f"({names}) VALUES ({', '.join(placeholders)})"
+    else:
+        rows = "DEFAULT VALUES"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {model._meta.db_table} {rows} RETURNING "{pk}"', params
+        )
+        return cursor.fetchone()[0]
+
+
+# Through the ORM -----------------------------------------------------------
+
+def orm_value(field):
+    """A valid value for a field a person would have to fill in."""
+    if field.choices:
+        return field.choices[0][0]
+    if isinstance(field, EmbeddingField):
+        return [0.5] * field.dimensions
+    internal = field.get_internal_type()
+    if internal in ("CharField", "TextField"):
+        return unique_text(field.max_length or 100)
+    if internal in ("IntegerField", "BigIntegerField", "SmallIntegerField"):
+        return 10
+    if internal == "DecimalField":
+        return Decimal("0.5")
+    if internal == "FloatField":
+        return 0.5
+    if internal == "BooleanField":
+        return True
+    if internal == "JSONField":
+        return {"made": "by the ORM"}
+    if internal == "DateTimeField":
+        return timezone.now()
+    raise AssertionError(f"no sample value for {field}")
+
+
+def orm_values(model):
+    """Field values for the fields without any default, parents created."""
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.has_default() or field.has_db_default() or field.null:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            continue
+        if field.primary_key and field.get_internal_type() == "AutoField":
+            continue
+        if field.is_relation:
+            parent = field.related_model
+            values[field.name] = parent._default_manager.create(**orm_values(parent))
+        elif field.name == "schedule" and model._meta.model_name == "enginecronjob":
+            values[field.name] = "0 0 * * * *"
+        else:
+            values[field.name] = orm_value(field)
+    return values
