@@ -1,6 +1,7 @@
 """A real gunicorn process serving Aria Admin, for the production tests."""
 
 import contextlib
+import gzip
 import os
 import socket
 import subprocess
@@ -33,9 +34,16 @@ def fetch(url, timeout=5, headers=None):
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.headers, response.read().decode()
+            return response.status, response.headers, _text(response)
     except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
+        return error.code, error.headers, _text(error)
+
+
+def _text(response):
+    body = response.read()
+    if response.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return body.decode()
 
 
 @contextlib.contextmanager
