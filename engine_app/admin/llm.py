@@ -18,12 +18,13 @@ from engine_app.models import LlmModelEntry
 
 
 def context_size(tokens):
-    """256000 -> '256K', 131072 -> '128K', 1048576 -> '1M'."""
+    """256000 -> '256K', 131072 -> '128K', 1048576 -> '1M' (whichever unit is exact)."""
     if tokens is None:
         return "-"
-    for size, suffix in ((1024 * 1024, "M"), (1024, "K")):
-        if tokens >= size and tokens % size == 0:
-            return f"{tokens // size}{suffix}"
+    for units in (((1_000_000, "M"), (1000, "K")), ((1024 * 1024, "M"), (1024, "K"))):
+        for size, suffix in units:
+            if tokens >= size and tokens % size == 0:
+                return f"{tokens // size}{suffix}"
     for size, suffix in ((1_000_000, "M"), (1000, "K")):
         if tokens >= size:
             return f"{tokens / size:.3g}{suffix}"
