@@ -72,7 +72,11 @@ def profile(client, connection, url):
 
 
 def main(urls):
+    import warnings
+
     import django
+
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here
 
     django.setup()
     from django.contrib.auth import get_user_model

@@ -32,8 +32,8 @@ RESULTS_PATH = BENCH_DIR / "RESULTS.md"
 FULL_ROWS = 1_000_000
 SMALL_ROWS = 10_000
 WRK_SCRIPT = """
-local bad = 0
-local threads = {}
+bad = 0
+threads = {}
 function setup(thread) table.insert(threads, thread) end
 function response(status, headers, body)
   if status ~= 200 then bad = bad + 1 end
@@ -117,7 +117,7 @@ def measure_tables(bench, small):
                 row.p50, row.p95, row.queries,
                 target=f"<= {pages.SCALING_RATIO}x the small-table p50 "
                        f"({small_timing.p50:.1f} ms, {small_timing.query_count} queries)",
-                passed=ratio <= pages.SCALING_RATIO and not small_timing.errors,
+                passed=ratio <= pages.SCALING_RATIO and not small_timing.errors and not row.errors,
                 note=f"{ratio:.2f}x",
             ))
         bench.page(
@@ -293,7 +293,8 @@ def measure_throughput(bench, server, table):
         [wrk, f"-t{threads}", f"-c{bench.args.connections}", f"-d{bench.args.duration}s",
          "--timeout", "30s", "--latency", "-s", script.name, "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, timeout=bench.args.duration + 120,
-    ).stdout
+    )
+    output = output.stdout + output.stderr
     Path(script.name).unlink()
     (DATA_DIR / "wrk.txt").write_text(output)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
