@@ -24,7 +24,7 @@ def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at"):
         if touch:
             values[touch] = Now()
         count = model._default_manager.filter(pk__in=[r.pk for r in rows]).update(**values)
-        labels = [str(model._meta.get_field(f).verbose_name) for f in changes]
+        labels = [capfirst(model._meta.get_field(f).verbose_name) for f in changes]
         if rows:
             LogEntry.objects.log_actions(
                 request.user.pk, rows, CHANGE, [{"changed": {"fields": labels}}]

@@ -111,6 +111,8 @@ def test_change_form_keeps_the_payload_byte_for_byte(admin_client):
     job.refresh_from_db()
     assert job.payload == PAYLOAD and job.name == "Work cycle (renamed)"
     # A browser submits the textarea's newlines as CRLF: still the same payload.
+    data = form_data(admin_client.get(url).content.decode(), "enginecronjob_form")
+    assert data["payload"] == PAYLOAD
     data["payload"] = PAYLOAD.replace("\n", "\r\n")
     assert admin_client.post(url, data).status_code == 302
     job.refresh_from_db()

@@ -140,8 +140,11 @@ def test_raw_key_is_never_rendered_and_untouched_key_is_kept(admin_client):
 def test_replace_and_clear_the_key(admin_client):
     model = secret_model()
     change = f"{CHANGELIST}{model.pk}/change/"
-    data = form_data(admin_client.get(change).content.decode(), "llmmodelentry_form")
-    saved = admin_client.post(change, dict(data, replace_api_key=NEW_KEY), follow=True)
+
+    def form():
+        return form_data(admin_client.get(change).content.decode(), "llmmodelentry_form")
+
+    saved = admin_client.post(change, dict(form(), replace_api_key=NEW_KEY), follow=True)
     model.refresh_from_db()
     assert model.litellm_api_key == NEW_KEY
     history = admin_client.get(f"{CHANGELIST}{model.pk}/history/").content.decode()
@@ -149,20 +152,34 @@ def test_replace_and_clear_the_key(admin_client):
     assert_no_raw_key(saved.content.decode(), history, admin_client.get(change).content.decode())
     assert "set (ends ...7777)" in admin_client.get(change).content.decode()
 
-    both = admin_client.post(change, dict(data, replace_api_key="os.environ/X", clear_api_key="on"))
+    both = admin_client.post(change, dict(form(), replace_api_key="os.environ/X", clear_api_key="on"))
     assert both.status_code == 200 and "not both" in both.content.decode()
+    assert_no_raw_key(both.content.decode())
     model.refresh_from_db()
     assert model.litellm_api_key == NEW_KEY
 
-    admin_client.post(change, dict(data, clear_api_key="on"))
+    assert admin_client.post(change, dict(form(), clear_api_key="on")).status_code == 302
     model.refresh_from_db()
     assert model.litellm_api_key is None
     assert "not set" in admin_client.get(change).content.decode()
 
-    admin_client.post(change, dict(data, replace_api_key="os.environ/OPEN_ROUTER_KEY"))
+    assert admin_client.post(change, dict(form(), replace_api_key="os.environ/OPEN_ROUTER_KEY")).status_code == 302
     model.refresh_from_db()
     assert model.litellm_api_key == "os.environ/OPEN_ROUTER_KEY"
     assert "os.environ/OPEN_ROUTER_KEY" in admin_client.get(change).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_key_changed_meanwhile_is_not_shown_in_the_conflict_message(admin_client):
+    model = secret_model()
+    change = f"{CHANGELIST}{model.pk}/change/"
+    data = form_data(admin_client.get(change).content.decode(), "llmmodelentry_form")
+    LlmModelEntry.objects.filter(pk=model.pk).update(litellm_api_key=NEW_KEY, name="Renamed by Aria")
+    response = admin_client.post(change, dict(data, max_tokens="1234"))
+    assert response.status_code == 200
+    assert_no_raw_key(response.content.decode())
+    model.refresh_from_db()
+    assert model.litellm_api_key == NEW_KEY and model.max_tokens == 4096
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.timesince import timesince, timeuntil
 
 from data_app import domain
@@ -322,7 +323,7 @@ class GoalMove:
         moved_position = Goal.objects.values_list("position", flat=True).get(pk=goal.pk)
         if moved_position != goal.position:
             changed.append("position")
-        labels = [str(Goal._meta.get_field(f).verbose_name).capitalize() for f in changed]
+        labels = [capfirst(Goal._meta.get_field(f).verbose_name) for f in changed]
         LogEntry.objects.log_actions(
             self.request.user.pk, [goal], CHANGE, [{"changed": {"fields": labels}}]
         )

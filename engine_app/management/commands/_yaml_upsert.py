@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 IMPORT_USERNAME = "aria-import"
 
@@ -164,6 +165,6 @@ class YamlUpsertCommand(BaseCommand):
 
         entries = [entry(obj, ADDITION, [{"added": {}}]) for obj in inserts]
         for obj, changed in updates:
-            labels = [str(self.model._meta.get_field(f).verbose_name) for f in changed]
+            labels = [capfirst(self.model._meta.get_field(f).verbose_name) for f in changed]
             entries.append(entry(obj, CHANGE, [{"changed": {"fields": labels}}]))
         LogEntry.objects.bulk_create(entries)
