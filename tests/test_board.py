@@ -227,3 +227,79 @@ def test_query_count_does_not_grow_with_cards(operator):
         return len(queries)
 
     assert board_queries(20) == board_queries(2000)
+
+
+# Bulk actions on the goals changelist -------------------------------------------------
+CHANGELIST = "/admin/data_app/goal/"
+
+
+def run_action(client, action, goals, **values):
+    data = {"action": action, "_selected_action": [str(g.pk) for g in goals], **values}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(CHANGELIST, data, follow=True)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "aria_data"."goals"')]
+    return page_messages(response), updates
+
+
+def state(goal):
+    goal.refresh_from_db()
+    return goal.status, goal.board_column, goal.completed_at
+
+
+def test_bulk_set_status_applies_status_to_column_rule(operator):
+    earlier = timezone.now() - timedelta(days=5)
+    done = make_goal(1, "done", completed_at=earlier)
+    doing = make_goal(2, "doing")
+    other = make_goal(3, "todo")
+    messages, updates = run_action(operator, "set_status", [done, doing], status="completed")
+    assert len(updates) == 1 and any("2 goals" in m for m in messages)
+    assert state(done) == ("completed", "done", earlier)  # keeps its completion time
+    status, column, completed_at = state(doing)
+    assert (status, column) == ("completed", "done") and completed_at > earlier
+    assert state(other)[:2] == ("pending", "todo")
+    run_action(operator, "set_status", [done, doing], status="active")
+    assert state(done) == ("active", "doing", None) and state(doing) == ("active", "doing", None)
+    run_action(operator, "set_status", [done], status="cancelled")
+    assert state(done)[:2] == ("cancelled", "done")
+    for status, column in (("paused", "on_hold"), ("pending", "todo")):
+        run_action(operator, "set_status", [doing], status=status)
+        assert state(doing) == (status, column, None)
+    assert LogEntry.objects.filter(object_id=str(doing.pk)).count() == 4
+    assert "Status" in LogEntry.objects.filter(object_id=str(doing.pk)).first().get_change_message()
+
+
+def test_bulk_move_to_column_applies_column_to_status_rule(operator):
+    earlier = timezone.now() - timedelta(days=5)
+    done = make_goal(1, "done", completed_at=earlier)
+    todo = make_goal(2, "todo")
+    _, updates = run_action(operator, "move_to_column", [done, todo], column="done")
+    assert len(updates) == 1
+    assert state(done) == ("completed", "done", earlier)
+    assert state(todo)[:2] == ("completed", "done") and state(todo)[2] is not None
+    run_action(operator, "move_to_column", [done, todo], column="on_hold")
+    assert state(done) == ("paused", "on_hold", None) and state(todo) == ("paused", "on_hold", None)
+
+
+def test_bulk_sprint_priority_archive_and_unarchive(operator):
+    old = timezone.now() - timedelta(days=2)
+    completed = make_goal(1, "done", completed_at=old)
+    active = make_goal(2, "doing")
+    messages, updates = run_action(operator, "set_sprint", [completed, active], sprint="sprint-9")
+    assert len(updates) == 1 and set(Goal.objects.values_list("sprint", flat=True)) == {"sprint-9"}
+    run_action(operator, "set_priority", [active], priority="1")
+    assert Goal.objects.get(pk=active.pk).priority == 1 and Goal.objects.get(pk=completed.pk).priority == 2
+    messages, _ = run_action(operator, "archive", [completed, active])
+    assert any("Archived 1 goal" in m for m in messages)
+    assert state(completed)[1] == "archived" and state(active)[1] == "doing"
+    messages, _ = run_action(operator, "unarchive", [completed, active])
+    assert any("Un-archived 1 goal" in m for m in messages) and state(completed)[1] == "done"
+    messages, updates = run_action(operator, "set_status", [active])  # no status chosen
+    assert updates == [] and any("Choose a status" in m for m in messages)
+
+
+def test_viewer_has_no_bulk_actions(viewer):
+    goal = make_goal(1, "todo")
+    response = viewer.post(CHANGELIST, {"action": "set_status", "status": "active",
+                                        "_selected_action": [str(goal.pk)]})
+    assert response.status_code in (200, 302, 403)
+    assert state(goal)[:2] == ("pending", "todo")
