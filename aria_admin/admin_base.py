@@ -1,8 +1,154 @@
-"""The ModelAdmin every Aria table's admin builds on."""
+"""The ModelAdmin every Aria table's admin builds on.
 
+What it adds to Django's ModelAdmin, for every table at once:
+- jsonb edited as pretty, validated JSON (list/object shapes by column
+  name; an empty box means the column's server default, never NULL in a
+  NOT NULL column); int4 ranges and NUL characters checked in the form;
+- add forms start from the columns' server defaults (db_default literals);
+- created_at / updated_at and ``server_fields`` are read-only (Aria keeps
+  them); embeddings show dimension, norm and first values, never all floats;
+- list cells: long text/JSON truncated, every FK linked to its record and
+  joined in the same query (list_select_related), embeddings summarised;
+- a paginator that says "about N" from PostgreSQL's estimate instead of
+  COUNT(*) over millions of rows; no facets, no full result count.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
+    apply_changes,
+    changes_action,
+    enable_disable_actions,
+    set_value_actions,
+)
+from aria_admin.admin.counts import EstimatedCountPaginator
+from aria_admin.admin.display import embedding_summary, list_cell, needs_list_cell
+from aria_admin.admin.filters import (  # noqa: F401
+    DateRangeFieldListFilter,
+    ThreatLevelFilter,
+    ValuesFieldListFilter,
+    values_filter,
+)
+from aria_admin.admin.forms import (
+    AriaFormMixin,
+    AriaModelForm,
+    json_formfield_kwargs,
+    limit_to_int4,
+    literal_db_default,
+)
+from aria_admin.fields import EmbeddingField
+
+SERVER_TIME_FIELDS = ("created_at", "updated_at")
 
 
 class AriaModelAdmin(admin.ModelAdmin):
+    form = AriaModelForm
+    paginator = EstimatedCountPaginator
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    # Columns Aria maintains (counters, run state): shown, not edited.
+    server_fields = ()
+
+    # Forms --------------------------------------------------------------
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs = {**json_formfield_kwargs(db_field), **kwargs}
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (
+            isinstance(db_field, models.IntegerField)
+            and not isinstance(db_field, (models.AutoField, models.BigIntegerField))
+            and isinstance(formfield, forms.IntegerField)
+        ):
+            limit_to_int4(formfield)
+        return formfield
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not issubclass(form, AriaFormMixin):
+            form = type(form.__name__, (AriaFormMixin, form), {"__module__": form.__module__})
+        return form
+
+    def get_changeform_initial_data(self, request):
+        """Aria's server defaults first (so the add form shows them), then GET."""
+        initial = {}
+        for field in self.model._meta.concrete_fields:
+            default = literal_db_default(field)
+            if default is not None and field.editable:
+                initial[field.name] = default
+        initial.update(super().get_changeform_initial_data(request))
+        return initial
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        names = {f.name for f in self.model._meta.concrete_fields}
+        for name in (*SERVER_TIME_FIELDS, *self.server_fields):
+            if name in names and name not in fields:
+                fields.append(name)
+        if self.embedding_field() and "embedding_summary" not in fields:
+            fields.append("embedding_summary")
+        return fields
+
+    # Embeddings -----------------------------------------------------------
+    def embedding_field(self):
+        for field in self.model._meta.concrete_fields:
+            if isinstance(field, EmbeddingField):
+                return field
+        return None
+
+    @admin.display(description="stored embedding")
+    def embedding_summary(self, obj):
+        field = self.embedding_field()
+        if obj is None or obj.pk is None or field is None:
+            return "-"
+        return embedding_summary(getattr(obj, field.name))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        field = self.embedding_field()
+        match = getattr(request, "resolver_match", None)
+        if field and match and (match.url_name or "").endswith("_changelist"):
+            queryset = queryset.defer(field.name)  # never load vectors for a list
+        return queryset
+
+    # Lists -----------------------------------------------------------------
+    def list_cell_for(self, name):
+        """The list_display entry for ``name``: ours for FK/long/JSON fields."""
+        if not isinstance(name, str):
+            return name
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        if not getattr(field, "concrete", False) or not needs_list_cell(field):
+            return name
+        cells = self.__dict__.setdefault("_list_cells", {})
+        if name not in cells:
+            cells[name] = list_cell(field)
+        return cells[name]
+
+    def get_list_display(self, request):
+        return [self.list_cell_for(name) for name in super().get_list_display(request)]
+
+    def get_list_display_links(self, request, list_display):
+        links = super().get_list_display_links(request, list_display)
+        if links:
+            return [self.list_cell_for(name) for name in links]
+        return links
+
+    def get_list_select_related(self, request):
+        related = []
+        for name in super().get_list_display(request):
+            if isinstance(name, str):
+                try:
+                    field = self.model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    continue
+                if field.many_to_one:
+                    related.append(name)
+        if isinstance(self.list_select_related, (list, tuple)):
+            related += [n for n in self.list_select_related if n not in related]
+        return related or self.list_select_related

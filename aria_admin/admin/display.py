@@ -1,0 +1,138 @@
+"""List cells and read-only blocks: truncated text, FK links, embeddings,
+capped tables of related records with a "see all" link."""
+
+import json
+import math
+
+from django.contrib.admin.utils import quote
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+
+from aria_admin.fields import EmbeddingField
+from aria_admin.text import truncate
+
+LIST_TEXT_CHARS = 80
+RELATED_ROWS = 50
+
+
+def admin_url(obj, view="change"):
+    """The admin URL of ``obj`` (or of its model's changelist), or None."""
+    opts = obj._meta
+    try:
+        if view == "changelist":
+            return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+    except NoReverseMatch:
+        return None
+
+
+def link(obj, text=None):
+    if obj is None:
+        return "-"
+    text = truncate(str(obj) if text is None else text, 60)
+    url = admin_url(obj)
+    return format_html('<a href="{}">{}</a>', url, text) if url else text
+
+
+def compact_json(value):
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def embedding_summary(values, first=5):
+    """'768 dims, norm 1.0000: [0.01, -0.2, ...]' instead of 768 floats."""
+    if values is None:
+        return "-"
+    norm = math.sqrt(sum(v * v for v in values))
+    head = ", ".join(f"{v:.4g}" for v in values[:first])
+    more = ", …" if len(values) > first else ""
+    return f"{len(values)} dims, norm {norm:.4f}: [{head}{more}]"
+
+
+def needs_list_cell(field):
+    """Whether a model field's list cell is built here rather than by Django."""
+    if field.many_to_one:
+        return True
+    if isinstance(field, (models.JSONField, models.TextField, EmbeddingField)):
+        return True
+    return isinstance(field, models.CharField) and (field.max_length or 0) > LIST_TEXT_CHARS
+
+
+def list_cell(field):
+    """A list_display callable for ``field``: linked FK, truncated text/JSON, embedding summary."""
+    name = field.name
+
+    if field.many_to_one:
+
+        def cell(obj):
+            return link(getattr(obj, name))
+
+    elif isinstance(field, EmbeddingField):
+
+        def cell(obj):
+            return embedding_summary(getattr(obj, name), first=3)
+
+    elif isinstance(field, models.JSONField):
+
+        def cell(obj):
+            value = getattr(obj, name)
+            return "-" if value is None else truncate(compact_json(value), LIST_TEXT_CHARS)
+
+    else:
+
+        def cell(obj):
+            value = getattr(obj, name)
+            return "-" if value is None else truncate(value, LIST_TEXT_CHARS)
+
+    cell.__name__ = name
+    cell.short_description = field.verbose_name
+    cell.admin_order_field = None if isinstance(field, (models.JSONField, EmbeddingField)) else name
+    if cell.admin_order_field is None:
+        del cell.admin_order_field
+    return cell
+
+
+def related_table(queryset, columns, *, see_all=None, limit=RELATED_ROWS, empty="None."):
+    """An HTML table of the latest ``limit`` rows of ``queryset``, each linked.
+
+    ``columns`` are (heading, row -> value) pairs; the first links to the
+    row. ``see_all`` is (changelist model, {lookup: value}) for the link to
+    the full, filtered changelist.
+    """
+    rows = list(queryset[: limit + 1])
+    if not rows:
+        return empty
+    more = len(rows) > limit
+    rows = rows[:limit]
+    head = format_html_join("", "<th>{}</th>", ((h,) for h, _ in columns))
+    body = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        (
+            (
+                format_html_join(
+                    "",
+                    "<td>{}</td>",
+                    (
+                        (link(row, value(row)) if i == 0 else value(row),)
+                        for i, (_, value) in enumerate(columns)
+                    ),
+                ),
+            )
+            for row in rows
+        ),
+    )
+    footer = ""
+    if see_all:
+        model, lookups = see_all
+        url = admin_url(model, "changelist")
+        if url:
+            label = f"See all (showing the latest {limit})" if more else "See all in the list"
+            footer = format_html('<p><a href="{}?{}">{}</a></p>', url, urlencode(lookups), label)
+    return format_html(
+        '<table class="aria-related"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>{}',
+        head,
+        body,
+        footer,
+    )
