@@ -62,10 +62,28 @@ def browser(playwright_driver):
     browser.close()
 
 
+def truncate_aria_tables():
+    """Empty Aria's 37 tables.
+
+    Django's flush after a transactional test leaves them alone (their
+    schema-qualified names are not in its list of tables), and rows the
+    live server committed must not leak into the next test.
+    """
+    from django.db import connection
+
+    from aria_admin.roles import aria_models
+
+    tables = ", ".join(model._meta.db_table for model in aria_models())
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {tables} CASCADE")
+
+
 @pytest.fixture
-def server(live_server):
-    """The app's base URL (the live server uses a transactional database)."""
-    return live_server.url
+def server(live_server, transactional_db):
+    """The app's base URL; Aria's tables are empty before and after each test."""
+    truncate_aria_tables()
+    yield live_server.url
+    truncate_aria_tables()
 
 
 def new_page(browser, server, *, javascript=True):
