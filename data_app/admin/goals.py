@@ -11,6 +11,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import path
+from django.utils.text import capfirst
 
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import bulk_update, report
@@ -57,7 +58,7 @@ class GoalAdmin(AriaModelAdmin):
         "title",
         "status",
         "board_column",
-        "priority",
+        "priority_label",
         "progress",
         "sprint",
         "assigned_to",
@@ -73,6 +74,11 @@ class GoalAdmin(AriaModelAdmin):
     action_form = GoalActionForm
     actions = ["set_status", "move_to_column", "set_sprint", "set_priority", "archive", "unarchive"]
 
+    @admin.display(description="priority", ordering="priority")
+    def priority_label(self, goal):
+        """'1 Urgent' .. '5 Background': the number Aria stores and its meaning."""
+        return f"{goal.priority} {capfirst(domain.PRIORITIES.get(goal.priority, ''))}".strip()
+
     def get_urls(self):
         board = GoalBoard(self)
         view = self.admin_site.admin_view
@@ -85,6 +91,7 @@ class GoalAdmin(AriaModelAdmin):
 
     def _chosen(self, request, field):
         form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)  # as the changelist does
         value = form.cleaned_data.get(field) if form.is_valid() else None
         if not value:
             self.message_user(request, f"Choose a {field} for this action first.", messages.WARNING)
