@@ -2,9 +2,11 @@
 
 When a change form is opened, it carries a signed fingerprint of the row (one
 short hash per column, ``updated_at`` included). On save, the row is read
-again under a row lock; if any column differs from what the form was opened
-on (Aria or another user changed it meanwhile), the save is refused with a
-message naming the changed columns and their new values. The user's input
+again under a row lock; if a column differs from what the form was opened on
+(Aria or another user changed it meanwhile), the save is refused with a
+message naming the changed columns and their new values, unless every such
+change would survive the save anyway (the form submits that same new value,
+or it is an ``auto_now`` stamp). The user's input
 stays on the page, and the form now carries the new fingerprint, so saving
 again deliberately overwrites.
 
@@ -12,6 +14,7 @@ Works for every table: those with ``updated_at`` (goals, cron jobs, LLM
 models, agent state, ...) and those without one alike.
 """
 
+import copy
 import hashlib
 import json
 
@@ -50,9 +53,9 @@ def current_row(instance):
     """The row as it is in the database now, locked until the save commits."""
     model = type(instance)
     using = router.db_for_write(model, instance=instance)
-    rows = model._base_manager.using(using).filter(pk=instance.pk)
+    rows = model._base_manager.using(using).filter(pk=instance.pk).order_by()
     if connections[using].in_atomic_block:
-        rows = rows.select_for_update(of=("self",))
+        rows = rows.select_for_update()
     return rows.first()
 
 
@@ -88,12 +91,28 @@ class RowVersionFormMixin:
             )
         now = fingerprint(row)
         changed = [attname for attname, digest in now.items() if opened.get(attname) != digest]
-        if changed:
+        if changed and not all(self.agrees_with_input(row, attname) for attname in changed):
             # Keep the input; the next save knowingly overwrites the new values.
             self.data = self.data.copy()
             self.data[VERSION_FIELD] = signing.dumps(now, salt=SIGNING_SALT, compress=True)
             raise ValidationError(self.conflict_message(row, changed), code="row_changed")
         return cleaned
+
+    def agrees_with_input(self, row, attname):
+        """Whether saving would keep this changed column's new value anyway.
+
+        True for a column the form submits with exactly its new value (as
+        when re-posting one's own saved form) and for ``auto_now`` stamps,
+        which every save renews: nothing of the other change is lost.
+        """
+        field = next(f for f in row._meta.concrete_fields if f.attname == attname)
+        if getattr(field, "auto_now", False):
+            return True
+        if field.name not in self.fields or field.name not in self.cleaned_data:
+            return False
+        submitted = copy.copy(row)
+        field.save_form_data(submitted, self.cleaned_data[field.name])
+        return fingerprint(submitted)[attname] == fingerprint(row)[attname]
 
     def conflict_message(self, row, changed):
         """Names the changed columns, with the new value of those on the form."""

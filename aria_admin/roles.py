@@ -11,6 +11,7 @@ group someone edited by hand):
 """
 
 from django.apps import apps
+from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
@@ -74,12 +75,12 @@ class ViewerSafeActionsMixin:
     this covers custom actions that declare no ``allowed_permissions``.
     """
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         if self.has_change_permission(request):
             return actions
         return {
-            name: entry
-            for name, entry in actions.items()
-            if getattr(entry[0], "allowed_permissions", None)
+            name: action
+            for name, action in actions.items()
+            if getattr(action.func, "allowed_permissions", None)
         }
