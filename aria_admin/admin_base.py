@@ -39,12 +39,14 @@ from aria_admin.admin.forms import (
     limit_to_int4,
     literal_db_default,
 )
+from aria_admin.concurrency import OptimisticLockAdminMixin
 from aria_admin.fields import EmbeddingField
+from aria_admin.roles import ViewerSafeActionsMixin
 
 SERVER_TIME_FIELDS = ("created_at", "updated_at")
 
 
-class AriaModelAdmin(admin.ModelAdmin):
+class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
     form = AriaModelForm
     paginator = EstimatedCountPaginator
     list_per_page = 50
