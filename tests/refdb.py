@@ -6,6 +6,7 @@ psycopg in autocommit, outside Django's test transaction.
 """
 
 import functools
+import importlib
 import os
 import subprocess
 import sys
@@ -131,3 +132,41 @@ def reference_catalog():
     """The catalog of the reference dump that fits this server, read once."""
     with loaded_database("reference") as name:
         return catalog_of(name)
+
+
+def catalog_built_from_models():
+    """The catalog of the 37 tables created straight from the current models.
+
+    No migration file is involved: on schema-qualified tables, Django's
+    migrations drop an index by its bare name (DROP INDEX IF EXISTS, so
+    nothing happens) and look foreign keys up in search_path (so an
+    on_delete change is a no-op); a model change whose migration silently
+    does nothing still shows up here. The bootstrap and trigram steps are the
+    migrations' own functions. Needs database access (django_db_blocker).
+    """
+    from django.apps import apps
+    from django.db import connections
+
+    bootstrap = importlib.import_module("data_app.migrations.0001_bootstrap")
+    trigram = importlib.import_module("data_app.migrations.0003_thoughts_trigram")
+    name = database_name("models")
+    alias = "aria_built_from_models"
+    create_database(name)
+    connections.settings[alias] = {**connections["default"].settings_dict, "NAME": name}
+    try:
+        with connections[alias].schema_editor() as editor:
+            bootstrap.create_schemas_and_extensions(apps, editor)
+            for app in ("data_app", "engine_app"):
+                for model in apps.get_app_config(app).get_models():
+                    editor.create_model(model)
+            # Foreign keys last: reply_to needs post_id's unique constraint.
+            editor.deferred_sql.sort(key=lambda sql: "FOREIGN KEY" in str(sql))
+        with connections[alias].schema_editor() as editor:
+            trigram.create_trigram_index(apps, editor)
+        with connections[alias].cursor() as cursor:
+            return read_catalog(cursor)
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+        drop_database(name)

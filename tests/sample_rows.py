@@ -6,6 +6,7 @@ database requires (NOT NULL without a server default), as Aria's API does;
 """
 
 import itertools
+import json
 import re
 from decimal import Decimal
 
@@ -52,9 +53,6 @@ def _sql_literal(type_):
         return "now()", []
     if type_ == "uuid":
         return "gen_random_uuid()", []
-    match = re.fullmatch(r"vector\((\d+)\)", type_)
-    if match:
-        return "%s::vector", ["[" + ",".join(["0.25"] * int(match.group(1))) + "]"]
     raise AssertionError(f"no sample value for column type {type_}")
 
 
@@ -81,7 +79,8 @@ def insert_as_aria(model, **values):
     """
     catalog = database_catalog()
     table = table_name(model)
-    foreign_keys = {f.column: f for f in model._meta.concrete_fields if f.is_relation}
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    foreign_keys = {column: f for column, f in fields.items() if f.is_relation}
     columns, placeholders, params = [], [], []
     for column in [*required_columns(model, catalog), *values]:
         if column in columns:
@@ -90,6 +89,11 @@ def insert_as_aria(model, **values):
         if column in values:
             placeholders.append("%s")
             params.append(values[column])
+        elif isinstance(fields.get(column), EmbeddingField):
+            # A JSON array either way: vector and jsonb both read that text.
+            type_ = catalog.columns[(table, column)][0]
+            placeholders.append(f"%s::{'jsonb' if type_ == 'jsonb' else 'vector'}")
+            params.append(json.dumps([0.25] * fields[column].dimensions))
         elif column in foreign_keys:
             field = foreign_keys[column]
             parent_pk = insert_as_aria(field.related_model)

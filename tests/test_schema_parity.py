@@ -12,6 +12,7 @@ import copy
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from aria_admin.catalog import ACCEPTED_EQUIVALENCES, compare, read_catalog
@@ -61,6 +62,21 @@ def test_migrated_database_matches_the_reference_dump(reference, migrated, vecto
     embedding = migrated.columns[("aria_data.semantic_memories", "embedding")][0]
     assert embedding == ("vector(768)" if vector_installed else "jsonb")
     assert (refdb.fitting_dump() == refdb.PGVECTOR_DUMP) == vector_installed
+
+
+@pytest.fixture(scope="module")
+def built_from_models(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return refdb.catalog_built_from_models()
+
+
+def test_tables_built_from_the_models_match_the_reference_dump(reference, built_from_models):
+    assert compare(reference, built_from_models) == []
+
+
+def test_the_migrations_hold_every_model_change(db):
+    # Otherwise the migrated database could match while the models do not.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
 def test_foreign_keys_follow_the_seed_summary(migrated):

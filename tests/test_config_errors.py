@@ -1,0 +1,43 @@
+"""A database that cannot be reached, or an ARIA_PGDATA that cannot be
+written, gives one line saying what to check: no traceback, non-zero exit."""
+
+import pytest
+
+from . import refdb
+
+
+def assert_one_line(result):
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", [["aria_bootstrap"], ["migrate"], ["ensure_superuser"]])
+def test_unreachable_database_url_names_host_port_and_database(command):
+    result = refdb.manage(
+        *command, env={"DATABASE_URL": "postgresql://aria@127.0.0.1:1/aria_elsewhere"}
+    )
+    line = assert_one_line(result)
+    assert line.startswith("error: cannot connect to PostgreSQL at 127.0.0.1:1, database 'aria_elsewhere'")
+    assert line.endswith(
+        "check that the server is running and reachable and that DATABASE_URL is right."
+    )
+
+
+@pytest.mark.parametrize(
+    "pgdata, problem",
+    [
+        ("/proc/aria", "cannot be created (No such file or directory)"),
+        ("/dev/null/pgdata", "cannot be created (Not a directory)"),
+    ],
+)
+def test_unwritable_aria_pgdata_says_so_in_one_line(pgdata, problem):
+    result = refdb.manage("check", env={"ARIA_PGDATA": pgdata, "DATABASE_URL": ""})
+    line = assert_one_line(result)
+    assert line == (
+        f"error: ARIA_PGDATA={pgdata} {problem}; "
+        "set ARIA_PGDATA to a writable folder or set DATABASE_URL."
+    )
