@@ -11,7 +11,6 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import path
-from django.utils.text import capfirst
 
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import bulk_update, report
@@ -58,7 +57,7 @@ class GoalAdmin(AriaModelAdmin):
         "title",
         "status",
         "board_column",
-        "priority_label",
+        "priority",
         "progress",
         "sprint",
         "assigned_to",
@@ -73,11 +72,6 @@ class GoalAdmin(AriaModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     action_form = GoalActionForm
     actions = ["set_status", "move_to_column", "set_sprint", "set_priority", "archive", "unarchive"]
-
-    @admin.display(description="priority", ordering="priority")
-    def priority_label(self, goal):
-        """'1 Urgent' .. '5 Background': the number Aria stores and its meaning."""
-        return f"{goal.priority} {capfirst(domain.PRIORITIES.get(goal.priority, ''))}".strip()
 
     def get_urls(self):
         board = GoalBoard(self)
