@@ -99,8 +99,11 @@ def test_bootstrap_creates_an_empty_database_and_imports_yaml():
         assert again.returncode == 0, again.stderr
         assert again.stdout.strip() == f"{name}: managed and up to date; nothing to do."
         assert (recorded_migrations(name), checksums(name)) == before
+        refdb.sql(name, "DELETE FROM django_migrations WHERE app = 'sessions'")
+        before = (recorded_migrations(name), checksums(name))
         check = refdb.manage("aria_bootstrap", "--check", database=name)
-        assert check.stdout.strip() == f"{name}: managed by Aria Admin; 0 unapplied migrations."
+        assert check.stdout.strip() == f"{name}: managed by Aria Admin; 1 unapplied migration."
+        assert (recorded_migrations(name), checksums(name)) == before
     finally:
         refdb.drop_database(name)
 

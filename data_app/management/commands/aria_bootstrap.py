@@ -27,6 +27,10 @@ EXTENSIONS = ("vector", "pg_trgm")
 INSUFFICIENT_PRIVILEGE = "42501"
 
 
+def plural(count, noun):
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class WarehouseState:
     """What a database holds, read without changing anything."""
 
@@ -158,7 +162,7 @@ class Command(BaseCommand):
         elif state.kind == state.MANAGED:
             count = len(state.unapplied_migrations())
             self.stdout.write(
-                f"{state.name}: managed by Aria Admin; {count} unapplied migrations."
+                f"{state.name}: managed by Aria Admin; {plural(count, 'unapplied migration')}."
             )
         else:
             self.compare_with_models(state)
@@ -186,7 +190,7 @@ class Command(BaseCommand):
         if count:
             self.migrate(database)
             self.stdout.write(
-                self.style.SUCCESS(f"{state.name}: managed; applied {count} new migrations.")
+                self.style.SUCCESS(f"{state.name}: managed; applied {plural(count, 'new migration')}.")
             )
         else:
             self.stdout.write(f"{state.name}: managed and up to date; nothing to do.")
