@@ -211,3 +211,27 @@ def test_repeated_failures_from_one_address_lock_that_address(client, superuser,
 
     assert from_there.status_code == 429
     assert elsewhere.status_code == 302
+
+
+def registered_aria_models():
+    from django.contrib import admin
+
+    from aria_admin.roles import aria_models
+
+    return [m for m in aria_models() if m in admin.site._registry]
+
+
+def test_every_aria_list_add_page_and_the_board_pass_the_csp(client, superuser):
+    client.force_login(superuser)
+    urls = [reverse("admin:data_app_goal_board")]
+    for model in registered_aria_models():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:%s_%s_changelist" % info))
+        if client.get(reverse("admin:%s_%s_add" % info)).status_code == 200:
+            urls.append(reverse("admin:%s_%s_add" % info))
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        nonce = csp_nonce(response) or "no nonce"
+        assert inline_code_without_nonce(response.content.decode(), nonce) == [], url
