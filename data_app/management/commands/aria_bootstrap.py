@@ -145,6 +145,9 @@ class Command(BaseCommand):
             self.update(state, database)
         else:
             self.adopt(state, database)
+        from aria_admin.roles import ensure_groups
+
+        ensure_groups()  # creates or repairs "Aria viewers" and "Aria operators"
         if models:
             call_command("import_llm_models", models, stdout=self.stdout, stderr=self.stderr)
         if cron:
