@@ -168,3 +168,16 @@ def test_an_operator_can_delete_a_memory(operator_client):
 
     assert response.status_code == 302
     assert not Memory.objects.filter(pk=pk).exists()
+
+
+def test_aria_bootstrap_creates_both_groups(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Group.objects.filter(name__in=[VIEWERS, OPERATORS]).delete()
+
+    call_command("aria_bootstrap", stdout=StringIO())
+
+    assert codenames(Group.objects.get(name=VIEWERS)) == {f"view_{m._meta.model_name}" for m in aria_models()}
+    assert "delete_goal" in codenames(Group.objects.get(name=OPERATORS))
