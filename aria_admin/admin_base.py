@@ -55,6 +55,17 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     # Columns Aria maintains (counters, run state): shown, not edited.
     server_fields = ()
 
+    class Media:
+        css = {"all": ["aria_admin/admin.css"]}
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # A select would load a whole table: every FK is a raw id unless
+        # the admin chose autocomplete.
+        chosen = {*self.raw_id_fields, *self.autocomplete_fields}
+        foreign_keys = [f.name for f in model._meta.concrete_fields if f.many_to_one and f.name not in chosen]
+        self.raw_id_fields = (*self.raw_id_fields, *foreign_keys)
+
     # Forms --------------------------------------------------------------
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.JSONField):

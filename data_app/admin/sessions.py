@@ -1,0 +1,101 @@
+"""Agent sessions and what hangs off them: session messages, sentiment
+events and model usage (the session page lists the latest of each)."""
+
+from django.contrib import admin
+
+from aria_admin.admin.display import related_table
+from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, set_value_actions, values_filter
+from aria_admin.text import truncate
+from data_app import domain
+from data_app.models import AgentSession, ModelUsage, SentimentEvent, SessionMessage
+
+SINCE_UNTIL = ("created_at", DateRangeFieldListFilter)
+
+
+@admin.register(AgentSession)
+class AgentSessionAdmin(AriaModelAdmin):
+    list_display = ["id", "agent_id", "session_type", "status", "messages_count", "tokens_used", "cost_usd", "started_at", "ended_at"]
+    list_filter = ["status", ("session_type", values_filter([])), ("agent_id", values_filter([])), ("started_at", DateRangeFieldListFilter)]
+    search_fields = ["agent_id", "session_type", "=id"]
+    ordering = ["-started_at"]
+    server_fields = ["messages_count", "tokens_used", "cost_usd"]
+    actions = set_value_actions("status", domain.AGENT_SESSION_STATUSES)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "latest_messages", "latest_sentiment", "latest_model_usage"] if obj is not None else fields
+
+    @admin.display(description="session messages (latest 50)")
+    def latest_messages(self, obj):
+        return related_table(
+            obj.messages.order_by("-created_at"),
+            [("message", lambda m: f"{m.role}: {truncate(m.content, 80)}"), ("created", lambda m: m.created_at)],
+            see_all=(SessionMessage, {"session": obj.pk}),
+        )
+
+    @admin.display(description="sentiment events (latest 50)")
+    def latest_sentiment(self, obj):
+        return related_table(
+            obj.sentiment_events.order_by("-created_at"),
+            [
+                ("label", lambda e: e.sentiment_label),
+                ("emotion", lambda e: e.primary_emotion or "-"),
+                ("valence", lambda e: f"{e.valence:.2f}"),
+                ("created", lambda e: e.created_at),
+            ],
+            see_all=(SentimentEvent, {"session": obj.pk}),
+        )
+
+    @admin.display(description="model usage (latest 50)")
+    def latest_model_usage(self, obj):
+        return related_table(
+            obj.model_usage.order_by("-created_at"),
+            [
+                ("model", lambda u: u.model),
+                ("tokens in/out", lambda u: f"{u.input_tokens}/{u.output_tokens}"),
+                ("cost USD", lambda u: u.cost_usd),
+                ("created", lambda u: u.created_at),
+            ],
+            see_all=(ModelUsage, {"session": obj.pk}),
+        )
+
+
+@admin.register(SessionMessage)
+class SessionMessageAdmin(AriaModelAdmin):
+    list_display = ["role", "content", "session", "external_session_id", "agent_id", "source_channel", "created_at"]
+    list_display_links = ["role"]
+    list_filter = [("role", values_filter(["user", "assistant", "system"])), ("source_channel", values_filter([])), SINCE_UNTIL]
+    search_fields = ["content", "external_session_id", "agent_id", "content_hash", "=id"]
+    raw_id_fields = ["session"]
+    ordering = ["-created_at"]
+
+
+@admin.register(SentimentEvent)
+class SentimentEventAdmin(AriaModelAdmin):
+    list_display = [
+        "sentiment_label",
+        "primary_emotion",
+        "speaker",
+        "valence",
+        "arousal",
+        "dominance",
+        "confidence",
+        "message",
+        "session",
+        "created_at",
+    ]
+    list_display_links = ["sentiment_label"]
+    list_filter = ["sentiment_label", "speaker", ("primary_emotion", values_filter([])), SINCE_UNTIL]
+    search_fields = ["primary_emotion", "agent_id", "external_session_id", "=id"]
+    raw_id_fields = ["message", "session"]
+    ordering = ["-created_at"]
+
+
+@admin.register(ModelUsage)
+class ModelUsageAdmin(AriaModelAdmin):
+    list_display = ["model", "provider", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "success", "session", "created_at"]
+    list_display_links = ["model"]
+    list_filter = ["success", ("provider", values_filter([])), ("model", values_filter([])), SINCE_UNTIL]
+    search_fields = ["model", "provider", "=id"]
+    raw_id_fields = ["session"]
+    ordering = ["-created_at"]

@@ -1,0 +1,46 @@
+"""Engine chat sessions and their messages (embeddings summarised)."""
+
+from django.contrib import admin
+
+from aria_admin.admin.display import related_table
+from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, set_value_actions, values_filter
+from aria_admin.text import truncate
+from engine_app import domain
+from engine_app.models import EngineChatMessage, EngineChatSession
+
+
+@admin.register(EngineChatSession)
+class EngineChatSessionAdmin(AriaModelAdmin):
+    list_display = ["title", "agent_id", "session_type", "model", "temperature", "status", "message_count", "total_cost", "created_at", "updated_at"]
+    list_display_links = ["title", "agent_id"]
+    list_filter = ["status", "session_type", ("agent_id", values_filter(["aria"])), ("model", values_filter([]))]
+    search_fields = ["title", "agent_id", "model", "=id"]
+    ordering = ["-updated_at"]
+    server_fields = ["message_count", "total_tokens", "total_cost"]
+    actions = set_value_actions("status", domain.CHAT_SESSION_STATUSES)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "latest_messages"] if obj is not None else fields
+
+    @admin.display(description="messages (latest 50)")
+    def latest_messages(self, obj):
+        return related_table(
+            obj.messages.defer("embedding").order_by("-created_at"),
+            [
+                ("message", lambda m: f"{m.role}: {truncate(m.content, 80)}"),
+                ("model", lambda m: m.model or "-"),
+                ("created", lambda m: m.created_at),
+            ],
+            see_all=(EngineChatMessage, {"session": obj.pk}),
+        )
+
+
+@admin.register(EngineChatMessage)
+class EngineChatMessageAdmin(AriaModelAdmin):
+    list_display = ["role", "content", "session", "agent_id", "model", "tokens_input", "tokens_output", "cost", "created_at"]
+    list_display_links = ["role"]
+    list_filter = [("role", values_filter(["user", "assistant", "system", "tool"])), ("model", values_filter([])), ("created_at", DateRangeFieldListFilter)]
+    search_fields = ["content", "agent_id", "model", "=id"]
+    raw_id_fields = ["session"]
+    ordering = ["-created_at"]

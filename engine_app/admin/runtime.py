@@ -1,0 +1,69 @@
+"""Engine runtime tables: the schedule tick, rate limits, API key rotations
+and the config key/value store."""
+
+from django.contrib import admin
+
+from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, values_filter
+from engine_app.models import ApiKeyRotation, EngineConfigEntry, RateLimit, ScheduleTick
+
+
+@admin.register(ScheduleTick)
+class ScheduleTickAdmin(AriaModelAdmin):
+    list_display = [
+        "id",
+        "last_tick",
+        "tick_count",
+        "heartbeat_interval",
+        "enabled",
+        "jobs_total",
+        "jobs_successful",
+        "jobs_failed",
+        "last_job_name",
+        "last_job_status",
+        "next_job_at",
+        "updated_at",
+    ]
+    list_filter = ["enabled", ("last_job_status", values_filter([]))]
+    search_fields = ["last_job_name"]
+    ordering = ["-updated_at"]
+    server_fields = [
+        "last_tick",
+        "tick_count",
+        "jobs_total",
+        "jobs_successful",
+        "jobs_failed",
+        "last_job_name",
+        "last_job_status",
+        "next_job_at",
+    ]
+
+
+@admin.register(RateLimit)
+class RateLimitAdmin(AriaModelAdmin):
+    list_display = ["skill", "action_count", "window_start", "last_action", "last_post", "created_at", "updated_at"]
+    search_fields = ["skill"]
+    ordering = ["-updated_at"]
+
+
+@admin.register(ApiKeyRotation)
+class ApiKeyRotationAdmin(AriaModelAdmin):
+    list_display = ["service", "rotated_at", "rotated_by", "reason", "metadata_json"]
+    list_filter = [
+        ("service", values_filter([])),
+        ("rotated_by", values_filter(["system"])),
+        ("rotated_at", DateRangeFieldListFilter),
+    ]
+    search_fields = ["service", "rotated_by", "reason"]
+    ordering = ["-rotated_at"]
+
+
+@admin.register(EngineConfigEntry)
+class EngineConfigEntryAdmin(AriaModelAdmin):
+    list_display = ["key", "value", "description", "updated_by", "updated_at"]
+    list_filter = [("updated_by", values_filter(["system"]))]
+    search_fields = ["key", "description"]
+    ordering = ["-updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "key"] if obj is not None else fields
