@@ -1,5 +1,6 @@
 """Cron jobs: Aria's schedule rules, next runs, the admin pages, payloads kept exactly."""
 
+import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from pathlib import Path
@@ -91,7 +92,9 @@ def test_changelist_shows_schedule_meaning_next_runs_and_rates(admin_client):
     html = admin_client.get(CHANGELIST).content.decode()
     assert "Every 15 minutes" in html and "At 02:00, only on Monday (UTC)" in html
     assert "3\xa0hours ago" in html or "3 hours ago" in html
-    assert "75%" in html and "1.5 s" in html and " UTC</div>" in html
+    assert "75%" in html and "1.5 s" in html and "next 3 runs (utc)" in html.lower()
+    assert re.search(r"<div>\d{4}-\d\d-\d\d\xa0\d\d:\d\d:\d\d</div>", html)
+    assert "<code>0\xa00\xa02\xa0*\xa0*\xa01</code>" in html
     for query in ("?enabled__exact=0", "?last_status=success", "?agent_id=aria",
                   "?payload_type=prompt", "?session_mode=isolated", "?q=weekly"):
         assert admin_client.get(CHANGELIST + query).status_code == 200

@@ -37,7 +37,8 @@ def schedule_cell(text):
     """The schedule with its plain-English meaning (or why it is not one)."""
     schedule = schedule_or_none(text)
     meaning = schedule.describe() if schedule else "not a schedule Aria accepts"
-    return format_html("<code>{}</code><br><small>{}</small>", text, meaning)
+    # Non-breaking spaces keep a cron expression on one line in the list.
+    return format_html("<code>{}</code><br><small>{}</small>", text.replace(" ", "\u00a0"), meaning)
 
 
 def next_runs_cell(text, last_run=None):
@@ -46,7 +47,7 @@ def next_runs_cell(text, last_run=None):
         return "-"
     runs = schedule.next_runs(3, last_run=last_run)
     return format_html_join(
-        "", "<div>{}</div>", ((t.strftime("%Y-%m-%d %H:%M:%S UTC"),) for t in runs)
+        "", "<div>{}</div>", ((t.strftime("%Y-%m-%d\u00a0%H:%M:%S"),) for t in runs)
     )
 
 
