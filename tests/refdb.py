@@ -22,6 +22,20 @@ REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference"
 PGVECTOR_DUMP = REFERENCE / "aria_warehouse_v3_pgvector.sql"
 JSONB_DUMP = REFERENCE / "aria_warehouse_v3_jsonb.sql"
 
+# The seed's ForeignKey summary: (table, column) -> (referenced, ON DELETE).
+FK_SUMMARY = {
+    ("aria_data.social_posts", "reply_to"): ("aria_data.social_posts(post_id)", "SET NULL"),
+    ("aria_data.knowledge_relations", "from_entity"): ("aria_data.knowledge_entities(id)", "CASCADE"),
+    ("aria_data.knowledge_relations", "to_entity"): ("aria_data.knowledge_entities(id)", "CASCADE"),
+    ("aria_data.skill_graph_relations", "from_entity"): ("aria_data.skill_graph_entities(id)", "CASCADE"),
+    ("aria_data.skill_graph_relations", "to_entity"): ("aria_data.skill_graph_entities(id)", "CASCADE"),
+    ("aria_data.session_messages", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
+    ("aria_data.sentiment_events", "message_id"): ("aria_data.session_messages(id)", "CASCADE"),
+    ("aria_data.sentiment_events", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
+    ("aria_data.model_usage", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
+    ("aria_engine.chat_messages", "session_id"): ("aria_engine.chat_sessions(id)", "CASCADE"),
+}
+
 
 def server():
     """host, port, user, password of the server the test database is on."""

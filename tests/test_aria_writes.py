@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models.functions import Now
 
 from .sample_rows import aria_models, insert_as_aria, required_columns, table_name, unique_text
-from .test_schema_parity import FK_SUMMARY
+from .refdb import FK_SUMMARY
 
 
 def _loaded_defaults(instance):

@@ -26,20 +26,6 @@ EQUIVALENCES = [
     "now() == statement_timestamp() == transaction_timestamp() == CURRENT_TIMESTAMP",
 ]
 
-# The seed's ForeignKey summary: (table, column) -> (referenced, ON DELETE).
-FK_SUMMARY = {
-    ("aria_data.social_posts", "reply_to"): ("aria_data.social_posts(post_id)", "SET NULL"),
-    ("aria_data.knowledge_relations", "from_entity"): ("aria_data.knowledge_entities(id)", "CASCADE"),
-    ("aria_data.knowledge_relations", "to_entity"): ("aria_data.knowledge_entities(id)", "CASCADE"),
-    ("aria_data.skill_graph_relations", "from_entity"): ("aria_data.skill_graph_entities(id)", "CASCADE"),
-    ("aria_data.skill_graph_relations", "to_entity"): ("aria_data.skill_graph_entities(id)", "CASCADE"),
-    ("aria_data.session_messages", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
-    ("aria_data.sentiment_events", "message_id"): ("aria_data.session_messages(id)", "CASCADE"),
-    ("aria_data.sentiment_events", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
-    ("aria_data.model_usage", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
-    ("aria_engine.chat_messages", "session_id"): ("aria_engine.chat_sessions(id)", "CASCADE"),
-}
-
 
 @pytest.fixture(scope="module")
 def reference():
@@ -85,8 +71,8 @@ def test_foreign_keys_follow_the_seed_summary(migrated):
         for (table, _), (kind, definition) in migrated.constraints.items()
         if kind == "foreign key"
     }
-    assert set(foreign_keys) == set(FK_SUMMARY)
-    for key, (referenced, rule) in FK_SUMMARY.items():
+    assert set(foreign_keys) == set(refdb.FK_SUMMARY)
+    for key, (referenced, rule) in refdb.FK_SUMMARY.items():
         assert foreign_keys[key].endswith(f"REFERENCES {referenced} ON DELETE {rule}")
 
 
