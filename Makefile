@@ -51,3 +51,10 @@ serve: collectstatic
 bench: venv
 	@command -v wrk >/dev/null || echo "NOTE: wrk is not installed (apt-get install -y wrk): the throughput test will be reported as NOT measured."
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Real-browser screenshots (issue 6): the e2e suite's screenshot tests write
+# docs/screenshots/*.png. Needs Debian's Chromium (tests/e2e/install-chromium.sh).
+.PHONY: screenshots
+screenshots: venv
+	@[ -x /usr/bin/chromium ] || { echo "error: /usr/bin/chromium is not installed; run tests/e2e/install-chromium.sh (apt-get install chromium chromium-driver)." >&2; exit 1; }
+	ARIA_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py $(PYTEST_ARGS)
