@@ -63,7 +63,12 @@ class EmbeddingField(models.Field):
         return "EmbeddingField"
 
     def from_db_value(self, value, expression, connection):
-        return self.to_python(value)
+        # A jsonb column may hold anything Aria wrote; a bad value must not
+        # stop the row from loading (validation reports it on save).
+        try:
+            return self.to_python(value)
+        except exceptions.ValidationError:
+            return json.loads(value) if isinstance(value, str) else value
 
     def to_python(self, value):
         if value is None:
