@@ -3,6 +3,7 @@ capped tables of related records with a "see all" link."""
 
 import json
 import math
+from datetime import datetime
 
 from django.contrib.admin.utils import quote
 from django.db import models
@@ -93,6 +94,15 @@ def list_cell(field):
     return cell
 
 
+def cell_text(value):
+    """A related-table cell: records linked, times to the second."""
+    if isinstance(value, models.Model):
+        return link(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return "-" if value is None else value
+
+
 def related_table(queryset, columns, *, see_all=None, limit=RELATED_ROWS, empty="None."):
     """An HTML table of the latest ``limit`` rows of ``queryset``, each linked.
 
@@ -115,7 +125,7 @@ def related_table(queryset, columns, *, see_all=None, limit=RELATED_ROWS, empty=
                     "",
                     "<td>{}</td>",
                     (
-                        (link(row, value(row)) if i == 0 else value(row),)
+                        (link(row, value(row)) if i == 0 else cell_text(value(row)),)
                         for i, (_, value) in enumerate(columns)
                     ),
                 ),

@@ -140,8 +140,8 @@ class DateRangeFieldListFilter(admin.FieldListFilter):
         if not text:
             return None
         try:
-            moment = parse_datetime(text)
-            day = None if moment else parse_date(text)
+            day = parse_date(text)  # a bare date means the whole day
+            moment = None if day else parse_datetime(text)
         except ValueError:
             moment = day = None
         if moment is None and day is None:

@@ -43,8 +43,10 @@ def literal_db_default(field):
     """
     default = getattr(field, "db_default", models.NOT_PROVIDED)
     if isinstance(default, Value):
-        return copy.deepcopy(default.value)
-    return None
+        default = default.value
+    if default is models.NOT_PROVIDED or hasattr(default, "resolve_expression"):
+        return None
+    return copy.deepcopy(default)
 
 
 def has_nul(value):
@@ -110,6 +112,8 @@ class JSONTextField(forms.JSONField):
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
+        if value is None:
+            return ""  # NULL, or no value yet: an empty box
         return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
 
 

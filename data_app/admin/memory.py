@@ -127,7 +127,7 @@ class SemanticMemoryAdmin(AriaModelAdmin):
             "<tbody>{}</tbody></table>",
             format_html_join(
                 "",
-                '<tr><td>{:.4f}</td><td><a href="{}{}/change/">{}: {}</a></td></tr>',
-                ((d, base, pk, category, truncate(text, 80)) for pk, category, text, d in rows),
+                '<tr><td>{}</td><td><a href="{}{}/change/">{}: {}</a></td></tr>',
+                ((f"{d:.4f}", base, pk, category, truncate(text, 80)) for pk, category, text, d in rows),
             ),
         )
