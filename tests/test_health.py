@@ -47,6 +47,22 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, db):
     assert response.json()["database"] == "unavailable"
 
 
+def test_a_database_error_outside_a_view_is_the_503_page_too(rf):
+    # handler500 sees errors raised by middleware (sessions, throttling).
+    from django.db.utils import OperationalError
+
+    from aria_admin.middleware import server_error
+
+    try:
+        raise OperationalError("connection to server at 10.0.0.5 failed")
+    except OperationalError:
+        response = server_error(rf.get("/admin/"))
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Service unavailable" in page and "10.0.0.5" not in page
+
+
 @pytest.fixture
 def separate_server():
     """An embedded PostgreSQL of this test's own, deleted afterwards."""

@@ -221,12 +221,15 @@ def registered_aria_models():
     return [m for m in aria_models() if m in admin.site._registry]
 
 
-def test_every_aria_list_add_page_and_the_board_pass_the_csp(client, superuser):
+def test_every_aria_list_add_and_change_page_and_the_board_pass_the_csp(client, superuser):
+    from tests.sample_rows import insert_as_aria
+
     client.force_login(superuser)
     urls = [reverse("admin:data_app_goal_board")]
     for model in registered_aria_models():
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:%s_%s_change" % info, args=[insert_as_aria(model)]))
         if client.get(reverse("admin:%s_%s_add" % info)).status_code == 200:
             urls.append(reverse("admin:%s_%s_add" % info))
 
