@@ -50,3 +50,9 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
 # when told to (ARIA_BEHIND_PROXY), e.g. inside a compose network.
 if os.environ.get("ARIA_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on"):
     forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+# gunicorn's runtime control socket (gunicornc) is off unless asked for: one
+# fixed path per user would clash between several instances on one host.
+control_socket_disable = os.environ.get("WEB_CONTROL_SOCKET", "") == ""
+if not control_socket_disable:
+    control_socket = os.environ["WEB_CONTROL_SOCKET"]
