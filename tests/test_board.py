@@ -303,3 +303,13 @@ def test_viewer_has_no_bulk_actions(viewer):
                                         "_selected_action": [str(goal.pk)]})
     assert response.status_code in (200, 302, 403)
     assert state(goal)[:2] == ("pending", "todo")
+
+
+def test_a_position_past_the_end_is_reported_as_the_real_one(operator):
+    make_goal(1, "doing")
+    goal = make_goal(2, "todo")
+    response = move(operator, goal, "doing", 10**12)
+    assert any("to Doing, position 1 (status active)." in m for m in page_messages(response))
+    response = operator.post(MOVE, {"goal": str(goal.pk), "version": "2026-13-45T99:00:00", "column": "todo",
+                                    "position": "0"}, follow=True)
+    assert any("changed by someone else" in m for m in page_messages(response))

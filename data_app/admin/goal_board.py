@@ -284,7 +284,11 @@ class GoalMove:
                 "That goal no longer exists (deleted meanwhile); the board has been reloaded.",
             )
             return None
-        if parse_datetime(version or "") != goal.updated_at:
+        try:
+            opened = parse_datetime(version or "")
+        except ValueError:  # well formed but not a date
+            opened = None
+        if opened != goal.updated_at:
             messages.error(
                 self.request,
                 f"“{goal.title}” was changed by someone else (or by Aria) after the board "
@@ -312,7 +316,10 @@ class GoalMove:
             )
 
     def apply(self, goal, changes, position):
-        """Write ``changes`` to the goal, renumber both columns, record history."""
+        """Write ``changes`` to the goal, renumber both columns, record history.
+
+        Returns the goal's new position (``position`` past the end means last).
+        """
         old_column = domain.board_column_of(goal.board_column)
         changed = [f for f, v in changes.items() if getattr(goal, f) != v]
         Goal.objects.filter(pk=goal.pk).update(**changes, updated_at=Now())
@@ -327,7 +334,7 @@ class GoalMove:
         LogEntry.objects.log_actions(
             self.request.user.pk, [goal], CHANGE, [{"changed": {"fields": labels}}]
         )
-        return changed
+        return moved_position
 
     def move(self, goal_id, version, column, position):
         with transaction.atomic():
@@ -336,7 +343,7 @@ class GoalMove:
                 return
             was_done = goal.board_column == "done"
             changes = domain.goal_changes_for_column(column, was_done=was_done)
-            self.apply(goal, changes, position)
+            position = self.apply(goal, changes, position)
         messages.success(
             self.request,
             f"Moved “{goal.title}” to {COLUMN_TITLES[column]}, position {position}"
