@@ -36,13 +36,12 @@ class RecentChangesFilter(forms.Form):
     since = forms.DateField(required=False, label="From", widget=AdminDateWidget)
     until = forms.DateField(required=False, label="To", widget=AdminDateWidget)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tables, **kwargs):
         super().__init__(*args, **kwargs)
         logged = LogEntry.objects.values("user_id").distinct()
         self.fields["user"].queryset = get_user_model().objects.filter(pk__in=logged).order_by(
             get_user_model().USERNAME_FIELD
         )
-        tables = LogEntry.objects.values("content_type_id").distinct()
         self.fields["table"].queryset = ContentType.objects.filter(pk__in=tables).order_by(
             "app_label", "model"
         )
@@ -72,10 +71,35 @@ class RecentChangesFilter(forms.Form):
         return queryset
 
 
+def visible_tables(user):
+    """Pks of the logged content types whose rows ``user`` may view.
+
+    A viewer of Aria's tables sees their history, not, say, changes to
+    user accounts they have no permission to see.
+    """
+    logged = ContentType.objects.filter(
+        pk__in=LogEntry.objects.values("content_type_id").distinct()
+    )
+    return [
+        ct.pk
+        for ct in logged
+        if user.is_superuser or user.has_perm(f"{ct.app_label}.view_{ct.model}")
+    ]
+
+
 def recent_changes(request):
-    """Staff-only list of LogEntry rows, newest first, filtered and paginated."""
-    entries = LogEntry.objects.select_related("user", "content_type").order_by("-action_time", "-pk")
-    form = RecentChangesFilter(request.GET or None)
+    """Staff-only list of LogEntry rows, newest first, filtered and paginated.
+
+    Entries without a table (content type) are left out, like any the user
+    may not view.
+    """
+    tables = visible_tables(request.user)
+    entries = (
+        LogEntry.objects.filter(content_type__in=tables)
+        .select_related("user", "content_type")
+        .order_by("-action_time", "-pk")
+    )
+    form = RecentChangesFilter(request.GET or None, tables=tables)
     if form.is_bound and form.is_valid():
         entries = form.filter(entries)
     elif form.is_bound:

@@ -153,3 +153,26 @@ def test_the_admin_index_links_to_recent_changes(client, alice):
     client.force_login(alice)
 
     assert f'href="{PAGE}"' in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_viewer_sees_the_history_of_aria_tables_only(client, alice):
+    from django.contrib.auth.models import Group
+
+    from aria_admin.roles import VIEWERS, ensure_groups
+
+    ensure_groups()
+    viewer = get_user_model().objects.create_user("viewer", password="x-Strong-pass-4", is_staff=True)
+    viewer.groups.add(Group.objects.get(name=VIEWERS))
+    goal = Goal.objects.get(pk=insert_as_aria(Goal, goal_id="g-5", title="Visible goal"))
+    log(alice, goal, "goal change")
+    log(alice, viewer, "account change")
+    client.force_login(viewer)
+
+    response = client.get(PAGE)
+    user_table = ContentType.objects.get_for_model(get_user_model()).pk
+
+    assert [r for r in rows(response) if "goal change" in r]
+    assert not [r for r in rows(response) if "account change" in r]
+    asking_for_accounts = client.get(PAGE, {"table": user_table})
+    assert "Select a valid choice" in asking_for_accounts.content.decode()
+    assert not [r for r in rows(asking_for_accounts) if "account change" in r]
