@@ -148,7 +148,8 @@ def test_stale_and_deleted_goals_give_a_message_not_an_error(operator):
     assert any("no longer exists" in m for m in page_messages(response))
     for bad in ({"goal": "not-a-uuid", "column": "doing", "position": "0"},
                 {"goal": str(goal.pk), "column": "nowhere", "position": "0"},
-                {"goal": str(goal.pk), "column": "doing", "position": "-1"}):
+                {"goal": str(goal.pk), "column": "doing", "position": "-1"},
+                {"goal": str(goal.pk), "column": "doing", "position": "²"}):
         response = operator.post(MOVE, bad, follow=True)
         assert response.status_code == 200 and page_messages(response)
 

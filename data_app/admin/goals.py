@@ -11,6 +11,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import bulk_update, report
@@ -78,9 +79,13 @@ class GoalAdmin(AriaModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("board/", view(board.view), name="data_app_goal_board"),
-            path("board/move/", view(board.move), name="data_app_goal_board_move"),
-            path("board/archive/", view(board.archive), name="data_app_goal_board_archive"),
-            path("board/unarchive/", view(board.unarchive), name="data_app_goal_board_unarchive"),
+            path("board/move/", view(require_POST(board.move)), name="data_app_goal_board_move"),
+            path("board/archive/", view(require_POST(board.archive)), name="data_app_goal_board_archive"),
+            path(
+                "board/unarchive/",
+                view(require_POST(board.unarchive)),
+                name="data_app_goal_board_unarchive",
+            ),
         ] + super().get_urls()
 
     def _chosen(self, request, field):
