@@ -29,6 +29,27 @@ VERSION_FIELD = "aria_row_version"
 SIGNING_SALT = "aria_admin.concurrency.row_version"
 
 
+def sign(prints):
+    # No timestamp: the same row always signs the same, whenever it is read.
+    return signing.Signer(salt=SIGNING_SALT).sign_object(prints, compress=True)
+
+
+def unsign(value):
+    return signing.Signer(salt=SIGNING_SALT).unsign_object(value)
+
+
+class RowVersionField(forms.CharField):
+    """The hidden fingerprint: bookkeeping, never a "changed field" in history."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        return False
+
+
 def _plain(value):
     """A JSON-friendly form of a column value (vectors, dates, decimals...)."""
     if hasattr(value, "tolist"):
@@ -66,9 +87,7 @@ class RowVersionFormMixin:
         super().__init__(*args, **kwargs)
         # On GET, and on POST before the input is applied, self.instance is
         # the row as just read from the database.
-        self.fields[VERSION_FIELD].initial = signing.dumps(
-            fingerprint(self.instance), salt=SIGNING_SALT, compress=True
-        )
+        self.fields[VERSION_FIELD].initial = sign(fingerprint(self.instance))
 
     def clean(self):
         cleaned = super().clean()
@@ -77,7 +96,7 @@ class RowVersionFormMixin:
             # Not opened through the change page (scripts, older tabs): nothing to compare.
             return cleaned
         try:
-            opened = signing.loads(posted, salt=SIGNING_SALT)
+            opened = unsign(posted)
         except signing.BadSignature:
             raise ValidationError(
                 "This form could not be checked against the saved row; reload the page and try again.",
@@ -94,7 +113,7 @@ class RowVersionFormMixin:
         if changed and not all(self.agrees_with_input(row, attname) for attname in changed):
             # Keep the input; the next save knowingly overwrites the new values.
             self.data = self.data.copy()
-            self.data[VERSION_FIELD] = signing.dumps(now, salt=SIGNING_SALT, compress=True)
+            self.data[VERSION_FIELD] = sign(now)
             raise ValidationError(self.conflict_message(row, changed), code="row_changed")
         return cleaned
 
@@ -142,7 +161,7 @@ class OptimisticLockAdminMixin:
         return type(
             form.__name__,
             (RowVersionFormMixin, form),
-            {VERSION_FIELD: forms.CharField(widget=forms.HiddenInput, required=False)},
+            {VERSION_FIELD: RowVersionField()},
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
