@@ -32,12 +32,18 @@ def test_healthz_answers_for_any_host_without_login(client, db):
     assert response.status_code == 200
 
 
-def test_healthz_is_503_when_the_database_does_not_answer(client, db):
-    # A port where nothing listens: the probe fails at once.
+@pytest.mark.parametrize(
+    "host, port",
+    [
+        ("127.0.0.1", "1"),  # nothing listens: refused at once
+        ("10.255.255.1", "5432"),  # unroutable: the probe's own timeout answers
+    ],
+)
+def test_healthz_is_503_when_the_database_does_not_answer(client, db, host, port):
     from django.db import connection
 
     original = connection.settings_dict
-    connection.settings_dict = {**original, "HOST": "127.0.0.1", "PORT": "1"}
+    connection.settings_dict = {**original, "HOST": host, "PORT": port}
     try:
         response = client.get("/healthz")
     finally:
