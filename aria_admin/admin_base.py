@@ -152,6 +152,20 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
             return [self.list_cell_for(name) for name in links]
         return links
 
+    def get_list_filter(self, request):
+        """Text columns filter by their known values plus those present."""
+        return [self.list_filter_for(item) for item in super().get_list_filter(request)]
+
+    def list_filter_for(self, item):
+        if isinstance(item, str) and "__" not in item:
+            try:
+                field = self.model._meta.get_field(item)
+            except FieldDoesNotExist:
+                return item
+            if isinstance(field, (models.CharField, models.TextField)):
+                return (item, ValuesFieldListFilter)
+        return item
+
     def get_list_select_related(self, request):
         related = []
         for name in super().get_list_display(request):

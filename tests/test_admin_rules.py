@@ -204,8 +204,13 @@ def test_threat_levels_in_either_case_filter_as_one(superuser_client, aria_rows)
     url = admin_url(SecurityEvent, "changelist")
     response = superuser_client.get(url)
     spec = next(s for s in response.context["cl"].filter_specs if s.parameter_name == "threat_level__iexact")
-    values = [v for v, _ in spec.lookup_choices]
-    assert values.count("HIGH") == 1 and "CRITICAL" in values
+    assert dict(spec.lookup_choices) == {
+        "NONE": "NONE (0)",
+        "LOW": "LOW (1)",
+        "MEDIUM": "MEDIUM (0)",
+        "HIGH": "HIGH (2)",
+        "CRITICAL": "CRITICAL (1)",
+    }
     assert superuser_client.get(url, {"threat_level__iexact": "HIGH"}).context["cl"].result_count == 2
 
 
@@ -246,3 +251,17 @@ def test_dashboard_shows_two_sections_counts_latest_rows_and_operator_views(supe
     assert "deployed" in html and "work_cycle" in html
     assert "/admin/data_app/goal/board/" in html
     assert admin_url(EngineAgentState, "changelist") in html
+
+
+def test_a_status_aria_wrote_outside_the_domain_list_filters_and_saves_unchanged(superuser_client, aria_rows):
+    pk = aria_rows(AgentSession, status="hibernating")
+    url = admin_url(AgentSession, "changelist")
+    spec = next(s for s in superuser_client.get(url).context["cl"].filter_specs if s.field_path == "status")
+    assert spec.values[:4] == ["active", "completed", "ended", "error"] and "hibernating" in spec.values
+    assert superuser_client.get(url, {"status": "hibernating"}).context["cl"].result_count == 1
+    change = admin_url(AgentSession, "change", pk)
+    data = form_data(superuser_client.get(change).content.decode(), "agentsession_form")
+    assert data["status"] == "hibernating"
+    response = superuser_client.post(change, {**data, "agent_id": "renamed"})
+    assert response.status_code == 302
+    assert AgentSession.objects.filter(pk=pk).values_list("agent_id", "status").get() == ("renamed", "hibernating")

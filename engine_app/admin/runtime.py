@@ -7,35 +7,26 @@ from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, valu
 from engine_app.models import ApiKeyRotation, EngineConfigEntry, RateLimit, ScheduleTick
 
 
+# The scheduler's own state: Aria rewrites it on every tick.
+TICK_STATE = [
+    "last_tick",
+    "tick_count",
+    "jobs_total",
+    "jobs_successful",
+    "jobs_failed",
+    "last_job_name",
+    "last_job_status",
+    "next_job_at",
+]
+
+
 @admin.register(ScheduleTick)
 class ScheduleTickAdmin(AriaModelAdmin):
-    list_display = [
-        "id",
-        "last_tick",
-        "tick_count",
-        "heartbeat_interval",
-        "enabled",
-        "jobs_total",
-        "jobs_successful",
-        "jobs_failed",
-        "last_job_name",
-        "last_job_status",
-        "next_job_at",
-        "updated_at",
-    ]
+    list_display = ["id", "enabled", "heartbeat_interval", *TICK_STATE, "updated_at"]
     list_filter = ["enabled", ("last_job_status", values_filter([]))]
     search_fields = ["last_job_name"]
     ordering = ["-updated_at"]
-    server_fields = [
-        "last_tick",
-        "tick_count",
-        "jobs_total",
-        "jobs_successful",
-        "jobs_failed",
-        "last_job_name",
-        "last_job_status",
-        "next_job_at",
-    ]
+    server_fields = TICK_STATE
 
 
 @admin.register(RateLimit)
