@@ -2,13 +2,13 @@
 
 When a change form is opened, it carries a signed fingerprint of the row (one
 short hash per column, ``updated_at`` included). On save, the row is read
-again under a row lock; if a column differs from what the form was opened on
-(Aria or another user changed it meanwhile), the save is refused with a
-message naming the changed columns and their new values, unless every such
-change would survive the save anyway (the form submits that same new value,
-or it is an ``auto_now`` stamp). The user's input
-stays on the page, and the form now carries the new fingerprint, so saving
-again deliberately overwrites.
+again under a row lock. If a column the form edits was changed meanwhile (by
+Aria or another user) and the form would put back a different value, the
+save is refused with a message naming every changed column and the new
+values; the user's input stays on the page, and the form now carries the new
+fingerprint, so saving again deliberately overwrites. Columns the form does
+not edit are saved with the locked row's current values, so changes Aria
+makes to them (run counters, timestamps) are never lost either.
 
 Works for every table: those with ``updated_at`` (goals, cron jobs, LLM
 models, agent state, ...) and those without one alike.
@@ -90,11 +90,15 @@ class RowVersionFormMixin:
         self.fields[VERSION_FIELD].initial = sign(fingerprint(self.instance))
 
     def clean(self):
-        cleaned = super().clean()
+        # First, so that the form's own clean() sees the current row.
+        self.check_row_version()
+        return super().clean()
+
+    def check_row_version(self):
         posted = self.data.get(VERSION_FIELD)
         if not posted:
-            # Not opened through the change page (scripts, older tabs): nothing to compare.
-            return cleaned
+            # Not opened through the change page (scripts, tests): nothing to compare.
+            return
         try:
             opened = unsign(posted)
         except signing.BadSignature:
@@ -108,26 +112,37 @@ class RowVersionFormMixin:
                 "This row was deleted by someone else after you opened it; nothing was saved.",
                 code="row_deleted",
             )
+        self.keep_columns_outside_the_form(row)
         now = fingerprint(row)
         changed = [attname for attname, digest in now.items() if opened.get(attname) != digest]
-        if changed and not all(self.agrees_with_input(row, attname) for attname in changed):
+        if not all(self.survives_save(row, attname) for attname in changed):
             # Keep the input; the next save knowingly overwrites the new values.
             self.data = self.data.copy()
             self.data[VERSION_FIELD] = sign(now)
             raise ValidationError(self.conflict_message(row, changed), code="row_changed")
-        return cleaned
 
-    def agrees_with_input(self, row, attname):
-        """Whether saving would keep this changed column's new value anyway.
+    def keep_columns_outside_the_form(self, row):
+        """Save the locked row's own values for every column the form lacks.
 
-        True for a column the form submits with exactly its new value (as
-        when re-posting one's own saved form) and for ``auto_now`` stamps,
-        which every save renews: nothing of the other change is lost.
+        The instance was read before the lock; whatever Aria wrote since to
+        columns nobody edits here (run counters, timestamps) is kept.
+        """
+        for field in row._meta.concrete_fields:
+            if not field.primary_key and field.name not in self.fields:
+                setattr(self.instance, field.attname, getattr(row, field.attname))
+
+    def survives_save(self, row, attname):
+        """Whether another person's change to this column outlives this save.
+
+        Yes for columns the form lacks (kept above), for ``auto_now`` stamps
+        (every save renews them) and for a column the form submits with
+        exactly its new value (as when re-posting one's own saved form).
+        No when the form would put back another value: a lost update.
         """
         field = next(f for f in row._meta.concrete_fields if f.attname == attname)
-        if getattr(field, "auto_now", False):
+        if getattr(field, "auto_now", False) or field.name not in self.fields:
             return True
-        if field.name not in self.fields or field.name not in self.cleaned_data:
+        if field.name not in self.cleaned_data:
             return False
         submitted = copy.copy(row)
         field.save_form_data(submitted, self.cleaned_data[field.name])

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from data_app.models import Goal
-from engine_app.models import LlmModelEntry, ScheduledJob
+from engine_app.models import EngineAgentState, EngineCronJob, LlmModelEntry, ScheduledJob
 from tests.html_forms import form_data
 from tests.sample_rows import insert_as_aria
 
@@ -94,12 +94,45 @@ def test_a_table_without_updated_at_is_protected_by_its_column_values(operator_c
     pk = insert_as_aria(ScheduledJob, id="job-1", name="digest", schedule_expr="0 * * * *")
     url, data = open_change_form(operator_client, ScheduledJob, pk)
 
-    run_sql("UPDATE aria_engine.scheduled_jobs SET run_count = 7 WHERE id = %s", [pk])
+    run_sql("UPDATE aria_engine.scheduled_jobs SET name = 'nightly digest' WHERE id = %s", [pk])
     response = save(operator_client, url, {**data, "name": "my digest"})
 
     assert response.status_code == 200
-    assert "run count" in response.content.decode()
-    assert ScheduledJob.objects.get(pk=pk).name == "digest"
+    assert "name (now “nightly digest”)" in response.content.decode()
+    assert ScheduledJob.objects.get(pk=pk).name == "nightly digest"
+
+
+def test_aria_run_state_written_meanwhile_is_kept_by_the_save(operator_client, run_sql):
+    # Columns the form does not edit are not the user's: the save keeps
+    # what Aria wrote to them and is not refused.
+    pk = insert_as_aria(EngineCronJob, id="cron-1", name="digest", schedule="0 * * * *", payload="go")
+    url, data = open_change_form(operator_client, EngineCronJob, pk)
+
+    run_sql(
+        "UPDATE aria_engine.cron_jobs SET run_count = 7, last_status = 'success', "
+        "updated_at = now() WHERE id = %s",
+        [pk],
+    )
+    response = save(operator_client, url, {**data, "name": "hourly digest"})
+
+    assert response.status_code == 302
+    job = EngineCronJob.objects.get(pk=pk)
+    assert (job.name, job.run_count, job.last_status) == ("hourly digest", 7, "success")
+
+
+def test_agent_state_changed_meanwhile_is_refused(operator_client, run_sql):
+    pk = insert_as_aria(EngineAgentState, agent_id="analyst")
+    url, data = open_change_form(operator_client, EngineAgentState, pk)
+
+    run_sql(
+        "UPDATE aria_engine.agent_state SET model = 'model-b', updated_at = now() WHERE agent_id = %s",
+        [pk],
+    )
+    response = save(operator_client, url, {**data, "display_name": "Analyst"})
+
+    assert response.status_code == 200
+    assert "model (now “model-b”)" in response.content.decode()
+    assert EngineAgentState.objects.get(pk=pk).model == "model-b"
 
 
 def test_a_row_deleted_meanwhile_is_reported(operator_client, run_sql):
