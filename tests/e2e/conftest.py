@@ -105,14 +105,15 @@ def anonymous_page(browser, server):
     page.context.close()
 
 
-def make_user(username, *, superuser=False, groups=()):
-    """A staff user with a real password (some scenarios log in by the form)."""
+def make_user(username, *, superuser=False, groups=(), password=None):
+    """A staff user; with a password only for scenarios that use the login form
+    (hashing one costs a noticeable fraction of a second)."""
     from aria_admin.roles import ensure_groups
 
     if superuser:
-        user = User.objects.create_superuser(username, f"{username}@example.com", PASSWORD)
+        user = User.objects.create_superuser(username, f"{username}@example.com", password)
     else:
-        user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
+        user = User.objects.create_user(username, password=password, is_staff=True)
     if groups:
         by_name = {group.name: group for group in ensure_groups()}
         user.groups.set(by_name[name] for name in groups)

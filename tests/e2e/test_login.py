@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_log_in_and_out(anonymous_page):
-    make_user("lin", superuser=True)
+    make_user("lin", superuser=True, password=PASSWORD)
     page = anonymous_page
 
     page.goto("/admin/")
@@ -31,7 +31,7 @@ def test_log_in_and_out(anonymous_page):
 
 
 def test_wrong_password_shows_the_error_and_keeps_the_username(anonymous_page):
-    make_user("lin", superuser=True)
+    make_user("lin", superuser=True, password=PASSWORD)
     page = anonymous_page
 
     page.goto("/admin/login/")
