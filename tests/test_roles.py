@@ -181,3 +181,15 @@ def test_aria_bootstrap_creates_both_groups(db):
 
     assert codenames(Group.objects.get(name=VIEWERS)) == {f"view_{m._meta.model_name}" for m in aria_models()}
     assert "delete_goal" in codenames(Group.objects.get(name=OPERATORS))
+
+
+def test_a_viewer_sees_every_aria_table_read_only(viewer_client):
+    for model in aria_models():
+        pk = insert_as_aria(model)
+        listing = viewer_client.get(url(model, "changelist"))
+        record = viewer_client.get(url(model, "change", pk))
+
+        assert listing.status_code == 200, model
+        assert 'name="action"' not in listing.content.decode(), model
+        assert record.status_code == 200, model
+        assert 'name="_save"' not in record.content.decode(), model
