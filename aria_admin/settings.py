@@ -208,7 +208,7 @@ STORAGES = {
     },
 }
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-# Without a collectstatic (tests, commands), whitenoise finds files in the apps.
-WHITENOISE_USE_FINDERS = not _SERVING
+# Without a collectstatic (development, tests), whitenoise finds files in the apps.
+WHITENOISE_USE_FINDERS = DEBUG or not _SERVING
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
