@@ -26,7 +26,7 @@ def admin_url(model, view, *args):
 
 @pytest.fixture
 def superuser_client(client, db):
-    client.force_login(User.objects.create_superuser("boss", "boss@example.com", "pw"))
+    client.force_login(User.objects.create_superuser("boss", "boss@example.com", None))
     return client
 
 
