@@ -41,6 +41,7 @@ class Timing:
     query_ms: list = field(default_factory=list)
     errors: int = 0
     statuses: set = field(default_factory=set)
+    planned: int = 0  # requests asked for; fewer were timed if the budget ran out
 
     @property
     def p50(self):
@@ -120,10 +121,18 @@ class Client:
                 f"(cookies: {sorted(self.cookies)})"
             )
 
-    def time(self, url, *, requests, warmup, expect=(200,), method="GET", data=None):
-        """Request ``url`` warmup + requests times; time the last ``requests``."""
-        timing = Timing(url)
+    def time(self, url, *, requests, warmup, expect=(200,), method="GET", data=None,
+             budget=None):
+        """Request ``url`` warmup + requests times; time the last ``requests``.
+
+        With ``budget`` (seconds), stop early once it is spent and at least
+        3 requests are timed, so that one very slow page cannot stall the run.
+        """
+        timing = Timing(url, planned=requests)
+        started = time.monotonic()
         for n in range(warmup + requests):
+            if budget and len(timing.seconds) >= 3 and time.monotonic() - started > budget:
+                break
             if method == "GET":
                 response = self.get(url)
             else:

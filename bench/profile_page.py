@@ -43,11 +43,13 @@ def profile(client, connection, url):
     for ms, sql in slowest:
         text = sql if len(sql) <= SQL_CHARS else sql[:SQL_CHARS] + " …"
         out += [f"- {ms:.1f} ms: `{text}`"]
-    if slowest and slowest[0][0] > 5:
+    warehouse = [q for q in sorted(queries, reverse=True) if '"aria_' in q[1]]
+    if warehouse and warehouse[0][1].lstrip().upper().startswith(("SELECT", "WITH")):
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + slowest[0][1])
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + warehouse[0][1])
             plan = [row[0] for row in cursor.fetchall()]
-        out += ["", "Plan of the slowest query:", "", "```", *plan[:25], "```"]
+        out += ["", f"Plan of the slowest warehouse query ({warehouse[0][0]:.1f} ms):", "",
+                "```", *plan[:25], "```"]
     stream = io.StringIO()
     stats = pstats.Stats(profiler, stream=stream)
     stats.sort_stats("cumulative")

@@ -71,6 +71,7 @@ class Bench:
     def time(self, url, **kwargs):
         kwargs.setdefault("requests", self.args.requests)
         kwargs.setdefault("warmup", self.args.warmup)
+        kwargs.setdefault("budget", self.args.page_budget)
         return self.client.time(url, **kwargs)
 
     def page(self, label, url, *, baseline_url=None, target="", check=None, note=""):
@@ -78,9 +79,14 @@ class Bench:
         log(f"timing {url}")
         timing = self.time(url)
         row = Row(label, timing.p50, timing.p95, timing.query_count, url=url, target=target)
+        if len(timing.seconds) < timing.planned:
+            note = (f"({len(timing.seconds)} of {timing.planned} requests timed: "
+                    f"{self.args.page_budget}s budget) {note}").strip()
         if baseline_url:
             baseline = self.time(baseline_url, expect=(200, 302))
             row.baseline_p50 = baseline.p50
+            if len(baseline.seconds) < baseline.planned:
+                note = (f"{note} (baseline: {len(baseline.seconds)} requests timed)").strip()
         if timing.errors:
             row.passed = False
             row.errors = timing.errors
@@ -270,7 +276,7 @@ def measure_bulk_action(bench, dbname):
     runs = max(5, bench.args.requests // 3)
     log(f"timing POST {changelist} {BULK_ACTION} x{runs} on {len(ids)} goals")
     timing = bench.time(changelist, method="POST", data=form, requests=runs, warmup=1,
-                        expect=(302,))
+                        expect=(302,), budget=None)
     last_value = BULK_VALUES[runs % 2]  # run n = warmup + runs - 1
     with db.connect(dbname) as conn:
         changed = conn.execute(
@@ -377,6 +383,8 @@ def parse_args(argv):
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=None,
                         help="gunicorn workers (default 2 x CPUs + 1)")
+    parser.add_argument("--page-budget", type=int, default=60,
+                        help="seconds per page before its timing stops early (>= 3 requests)")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS_PATH)
     args = parser.parse_args(argv)
