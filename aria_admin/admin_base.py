@@ -16,7 +16,10 @@ What it adds to Django's ModelAdmin, for every table at once:
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.db import models
+from django.http import HttpResponseRedirect
 
 from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
     apply_changes,
@@ -35,6 +38,8 @@ from aria_admin.admin.filters import (  # noqa: F401
 from aria_admin.admin.forms import (
     AriaFormMixin,
     AriaModelForm,
+    NulSafeModelChoiceField,
+    contains_nul,
     json_formfield_kwargs,
     limit_to_int4,
     literal_db_default,
@@ -44,6 +49,15 @@ from aria_admin.fields import EmbeddingField
 from aria_admin.roles import ViewerSafeActionsMixin
 
 SERVER_TIME_FIELDS = ("created_at", "updated_at")
+
+
+class NulSafeRawIdWidget(ForeignKeyRawIdWidget):
+    """Re-shows a typed id; one with a NUL is not looked up (PostgreSQL would refuse)."""
+
+    def label_and_url_for_value(self, value):
+        if contains_nul(str(value)):
+            return "", ""
+        return super().label_and_url_for_value(value)
 
 
 class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
@@ -78,6 +92,12 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         ):
             limit_to_int4(formfield)
         return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", NulSafeModelChoiceField)
+        if "widget" not in kwargs and db_field.name in self.raw_id_fields:
+            kwargs["widget"] = NulSafeRawIdWidget(db_field.remote_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -126,6 +146,17 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         if field and match and (match.url_name or "").endswith("_changelist"):
             queryset = queryset.defer(field.name)  # never load vectors for a list
         return queryset
+
+    # Bad URLs: PostgreSQL rejects NUL characters in any query parameter -----
+    def get_object(self, request, object_id, from_field=None):
+        if contains_nul(object_id):
+            return None  # "doesn't exist", as for any unknown id
+        return super().get_object(request, object_id, from_field)
+
+    def changelist_view(self, request, extra_context=None):
+        if any(contains_nul(values) for _, values in request.GET.lists()):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
     # Lists -----------------------------------------------------------------
     def list_cell_for(self, name):

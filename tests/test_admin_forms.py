@@ -81,6 +81,7 @@ def bad_values(model, form):
                 yield name, '["not", "an object"]'
         elif isinstance(formfield, forms.ModelChoiceField):
             yield name, "no-such-row-0"
+            yield name, "nul\x00id"
         elif isinstance(field, models.DecimalField):
             yield name, "1" + "0" * (field.max_digits - field.decimal_places)
         elif isinstance(field, models.IntegerField) and not field.choices:

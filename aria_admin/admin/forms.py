@@ -144,6 +144,24 @@ def constraint_fields(constraint):
     return [e.name for e in constraint.expressions if isinstance(e, F)]
 
 
+NUL_MESSAGE = "NUL characters (\\x00) are not allowed: PostgreSQL rejects them."
+
+
+def contains_nul(value):
+    if isinstance(value, (list, tuple)):
+        return any(contains_nul(v) for v in value)
+    return isinstance(value, str) and "\x00" in value
+
+
+class NulSafeModelChoiceField(forms.ModelChoiceField):
+    """A raw id naming a row; a NUL in it is an error, not a database error."""
+
+    def to_python(self, value):
+        if contains_nul(value):
+            raise ValidationError(NUL_MESSAGE, code="nul")
+        return super().to_python(value)
+
+
 class AriaFormMixin:
     """What every Aria admin form does on top of its ModelForm.
 
