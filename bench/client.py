@@ -55,6 +55,10 @@ class Timing:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
 
     @property
+    def fastest(self):
+        return min(self.seconds) * 1000 if self.seconds else None
+
+    @property
     def query_count(self):
         """The page's query count; the largest if it varied."""
         return max(self.queries) if self.queries else None
