@@ -162,10 +162,13 @@ class DateRangeFieldListFilter(admin.FieldListFilter):
             moment = day = None
         if moment is None and day is None:
             raise IncorrectLookupParameters(f"Not a date: {text!r}")
-        if day is not None:
-            moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, timezone.get_current_timezone())
+        try:
+            if day is not None:
+                moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, timezone.get_current_timezone())
+        except OverflowError:  # e.g. until 9999-12-31
+            raise IncorrectLookupParameters(f"Date out of range: {text!r}") from None
         return moment
 
     def expected_parameters(self):
