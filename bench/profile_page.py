@@ -90,7 +90,10 @@ def main(urls):
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(username=SUPERUSER))
     for url in urls:
-        print(profile(client, connection, url))
+        try:
+            print(profile(client, connection, url), flush=True)
+        except Exception as exc:  # one page's failure must not hide the others
+            print(f"### `{url}`\n\n(profiling failed: {type(exc).__name__}: {exc})\n", flush=True)
 
 
 if __name__ == "__main__":
