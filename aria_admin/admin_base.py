@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.db import models
+from django.db import connection, models
 from django.http import HttpResponseRedirect
 
 from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
@@ -28,7 +28,7 @@ from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table
     set_value_actions,
 )
 from aria_admin.admin.counts import EstimatedCountPaginator
-from aria_admin.admin.display import embedding_summary, list_cell, needs_list_cell
+from aria_admin.admin.display import embedding_annotations, embedding_summary, list_cell, needs_list_cell
 from aria_admin.admin.filters import (  # noqa: F401
     DateRangeFieldListFilter,
     ThreatLevelFilter,
@@ -45,7 +45,7 @@ from aria_admin.admin.forms import (
     literal_db_default,
 )
 from aria_admin.concurrency import OptimisticLockAdminMixin
-from aria_admin.fields import EmbeddingField
+from aria_admin.fields import EmbeddingField, vector_available
 from aria_admin.roles import ViewerSafeActionsMixin
 
 SERVER_TIME_FIELDS = ("created_at", "updated_at")
@@ -144,7 +144,9 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         field = self.embedding_field()
         match = getattr(request, "resolver_match", None)
         if field and match and (match.url_name or "").endswith("_changelist"):
-            queryset = queryset.defer(field.name)  # never load vectors for a list
+            # Never load vectors for a list: their summary is computed in SQL.
+            summary = embedding_annotations(field, vector_available(connection))
+            queryset = queryset.defer(field.name).annotate(**summary)
         return queryset
 
     # Bad URLs: PostgreSQL rejects NUL characters in any query parameter -----

@@ -1,8 +1,10 @@
 """Row counts that stay cheap on tables of millions of rows.
 
-Below EXACT_LIMIT rows a count is exact; above it PostgreSQL's own estimate
+A count first reads at most EXACT_LIMIT + 1 rows (a bounded count). Below
+the limit that is the exact count; at the limit PostgreSQL's own estimate
 (pg_class.reltuples / pg_stat live tuples for a whole table, EXPLAIN's row
-estimate for a filtered query) is used and shown as "about N".
+estimate for a filtered query) is shown, as "about N". The bounded count
+first means stale statistics never make a small table look big.
 """
 
 import json
@@ -56,36 +58,33 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
+        bounded = queryset.order_by()[: EXACT_LIMIT + 1].count()
+        if bounded <= EXACT_LIMIT:
+            return bounded
         query = queryset.query
         if query.where or query.distinct or query.combinator:
             estimate = explain_rows(queryset)
         else:
             estimate = table_estimates([table_of(queryset.model)])[table_of(queryset.model)]
-        if estimate is not None and estimate > EXACT_LIMIT:
-            self.estimated = True
-            return estimate
-        return queryset.count()
+        self.estimated = True
+        return max(estimate or 0, bounded)
 
 
 def dashboard_counts(models):
-    """{model: (rows, estimated)}: estimates for big tables, exact for the rest.
-
-    Two queries in all: the statistics, then one UNION ALL of exact counts.
-    """
-    estimates = table_estimates([table_of(m) for m in models])
-    result, exact = {}, []
-    for model in models:
-        estimate = estimates[table_of(model)]
-        if estimate is not None and estimate > EXACT_LIMIT:
-            result[model] = (estimate, True)
-        else:
-            exact.append(model)
-    if exact:
-        sql = " UNION ALL ".join(
-            f"SELECT {i}, count(*) FROM {m._meta.db_table}" for i, m in enumerate(exact)
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            for i, rows in cursor.fetchall():
-                result[exact[i]] = (rows, False)
-    return result
+    """{model: (rows, estimated)} in two queries: bounded counts of every
+    table (one UNION ALL), then statistics for the tables at the limit."""
+    sql = " UNION ALL ".join(
+        f"SELECT {i}, count(*) FROM (SELECT 1 FROM {m._meta.db_table} LIMIT {EXACT_LIMIT + 1}) t{i}"
+        for i, m in enumerate(models)
+    )
+    if not sql:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        bounded = {models[i]: rows for i, rows in cursor.fetchall()}
+    big = [m for m, rows in bounded.items() if rows > EXACT_LIMIT]
+    estimates = table_estimates([table_of(m) for m in big])
+    return {
+        m: (max(estimates[table_of(m)] or 0, rows), True) if m in big else (rows, False)
+        for m, rows in bounded.items()
+    }

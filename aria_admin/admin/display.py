@@ -6,7 +6,9 @@ import math
 from datetime import datetime
 
 from django.contrib.admin.utils import quote
-from django.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -72,7 +74,11 @@ def list_cell(field):
     elif isinstance(field, EmbeddingField):
 
         def cell(obj):
-            return embedding_summary(getattr(obj, name), first=3)
+            dims = getattr(obj, f"{name}_dims", None)
+            if dims is None:
+                return "-"
+            head = ", ".join(f"{v:.4g}" for v in getattr(obj, f"{name}_head") or [])
+            return f"{dims} dims, norm {getattr(obj, f'{name}_norm') or 0:.4f}: [{head}, …]"
 
     elif isinstance(field, models.JSONField):
 
@@ -101,6 +107,29 @@ def cell_text(value):
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return "-" if value is None else value
+
+
+def embedding_annotations(field, vector):
+    """SQL for an embedding's dimension, norm and first 3 values, so a list
+    shows them without loading the vectors (``vector``: pgvector column,
+    else jsonb, which may hold something other than a list of numbers)."""
+    col = f"{field.model._meta.db_table}.{connection.ops.quote_name(field.column)}"
+    if vector:
+        dims, norm, head = f"vector_dims({col})", f"vector_norm({col})", f"({col}::real[])[1:3]"
+    else:
+        array = f"CASE WHEN jsonb_typeof({col}) = 'array' THEN {col} ELSE '[]'::jsonb END"
+        number = "(x #>> '{}')::float8"
+        dims = f"CASE WHEN jsonb_typeof({col}) = 'array' THEN jsonb_array_length({col}) END"
+        norm = f"(SELECT sqrt(sum({number} ^ 2)) FROM jsonb_array_elements({array}) x WHERE jsonb_typeof(x) = 'number')"
+        head = (
+            f"(SELECT array_agg({number} ORDER BY i) FROM jsonb_array_elements({array}) "
+            "WITH ORDINALITY AS e(x, i) WHERE i <= 3 AND jsonb_typeof(x) = 'number')"
+        )
+    return {
+        f"{field.name}_dims": RawSQL(dims, (), output_field=models.IntegerField()),
+        f"{field.name}_norm": RawSQL(norm, (), output_field=models.FloatField()),
+        f"{field.name}_head": RawSQL(head, (), output_field=ArrayField(models.FloatField())),
+    }
 
 
 def related_table(queryset, columns, *, see_all=None, limit=RELATED_ROWS, empty="None."):

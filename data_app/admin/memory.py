@@ -91,7 +91,7 @@ class WorkingMemoryAdmin(AriaModelAdmin):
 
 @admin.register(SemanticMemory)
 class SemanticMemoryAdmin(AriaModelAdmin):
-    list_display = ["content", "summary", "category", "importance", "source", "created_at"]
+    list_display = ["content", "summary", "category", "importance", "source", "embedding", "created_at"]
     list_filter = [("category", values_filter(["general"])), ("source", values_filter([]))]
     search_fields = ["content", "summary", "category", "source"]
     ordering = ["-created_at"]

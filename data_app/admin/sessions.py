@@ -62,7 +62,7 @@ class AgentSessionAdmin(AriaModelAdmin):
 
 @admin.register(SessionMessage)
 class SessionMessageAdmin(AriaModelAdmin):
-    list_display = ["role", "content", "session", "external_session_id", "agent_id", "source_channel", "created_at"]
+    list_display = ["role", "content", "content_hash", "session", "external_session_id", "agent_id", "source_channel", "created_at"]
     list_display_links = ["role"]
     list_filter = [("role", values_filter(["user", "assistant", "system"])), ("source_channel", values_filter([])), SINCE_UNTIL]
     search_fields = ["content", "external_session_id", "agent_id", "content_hash", "=id"]

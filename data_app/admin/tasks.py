@@ -34,7 +34,18 @@ class PendingComplexTaskAdmin(AriaModelAdmin):
 
 @admin.register(ImprovementProposal)
 class ImprovementProposalAdmin(AriaModelAdmin):
-    list_display = ["title", "category", "risk_level", "file_path", "status", "reviewed_by", "reviewed_at", "created_at"]
+    list_display = [
+        "title",
+        "category",
+        "risk_level",
+        "file_path",
+        "current_code",
+        "proposed_code",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+    ]
     list_filter = ["status", ("category", values_filter([])), ("risk_level", values_filter(["low"]))]
     search_fields = ["title", "file_path", "category", "=id"]
     ordering = ["-created_at"]

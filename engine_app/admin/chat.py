@@ -38,7 +38,20 @@ class EngineChatSessionAdmin(AriaModelAdmin):
 
 @admin.register(EngineChatMessage)
 class EngineChatMessageAdmin(AriaModelAdmin):
-    list_display = ["role", "content", "session", "agent_id", "model", "tokens_input", "tokens_output", "cost", "created_at"]
+    list_display = [
+        "role",
+        "content",
+        "thinking",
+        "tool_calls",
+        "session",
+        "agent_id",
+        "model",
+        "tokens_input",
+        "tokens_output",
+        "cost",
+        "embedding",
+        "created_at",
+    ]
     list_display_links = ["role"]
     list_filter = [("role", values_filter(["user", "assistant", "system", "tool"])), ("model", values_filter([])), ("created_at", DateRangeFieldListFilter)]
     search_fields = ["content", "agent_id", "model", "=id"]
