@@ -38,7 +38,6 @@ def test_memory_with_invalid_json_shows_the_error_next_to_the_field_and_keeps_th
 
     page.goto("/admin/data_app/memory/add/")
     page.locator("#id_key").fill("favourite_tea")
-    page.locator("#id_category").fill("preferences")
     page.locator("#id_value").fill(INVALID_JSON)
     page.get_by_role("button", name="Save", exact=True).click()
 
@@ -51,7 +50,8 @@ def test_memory_with_invalid_json_shows_the_error_next_to_the_field_and_keeps_th
     page.locator("#id_value").fill('{"name": "sencha", "steep_seconds": 90}')
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
-    assert Memory.objects.get(key="favourite_tea").value == {"name": "sencha", "steep_seconds": 90}
+    memory = Memory.objects.get(key="favourite_tea")
+    assert (memory.category, memory.value) == ("general", {"name": "sencha", "steep_seconds": 90})
 
 
 def test_viewer_sees_no_save_buttons_and_no_bulk_actions(viewer_page):

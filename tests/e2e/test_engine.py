@@ -15,31 +15,28 @@ RAW_KEY = "sk-or-v1-5f2b9c0e7d4a41e8b3c6d9f0a1b2c3d4cafe"
 
 
 def test_cron_job_schedule_error_then_plain_english_and_next_runs(admin_user_page):
-    EngineCronJob.objects.create(
-        id="nightly_digest",
-        name="Nightly digest",
-        schedule="0 0 6 * * *",
-        payload="Summarise yesterday's activity for Najia.",
-    )
     page = admin_user_page
 
-    page.goto(CRON_JOBS)
-    page.get_by_role("link", name=re.compile("Nightly digest")).click()
+    page.goto(f"{CRON_JOBS}add/")
+    page.locator("#id_id").fill("nightly_digest")
+    page.locator("#id_name").fill("Nightly digest")
     page.locator("#id_schedule").fill("every day at 6")
+    page.locator("#id_payload").fill("Summarise yesterday's activity for Najia.")
     page.get_by_role("button", name="Save", exact=True).click()
 
-    schedule_row = page.locator(".form-row.field-schedule, .fieldBox.field-schedule")
+    schedule_row = page.locator(".form-row.field-schedule")
     expect(schedule_row.locator(".errorlist")).to_contain_text(
         "'every day at 6' is not a schedule Aria accepts"
     )
+    expect(page.locator(".errorlist")).to_have_count(1)
     expect(page.locator("#id_schedule")).to_have_value("every day at 6")
     expect(page.locator("#id_payload")).to_have_value("Summarise yesterday's activity for Najia.")
-    assert EngineCronJob.objects.get(pk="nightly_digest").schedule == "0 0 6 * * *"
+    assert not EngineCronJob.objects.exists()
 
     page.locator("#id_schedule").fill("0 18 */2 * *")
     page.get_by_role("button", name="Save", exact=True).click()
 
-    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
     row = page.locator("#result_list tbody tr", has_text="Nightly digest")
     expect(row.locator(".field-schedule_display")).to_contain_text("At 18:00, every 2 days (UTC)")
     next_runs = row.locator(".field-next_run_times div")
