@@ -15,12 +15,12 @@ models, agent state, ...) and those without one alike.
 """
 
 import copy
-import hashlib
 import json
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
 from django.db import connections, router
 
 from aria_admin.text import truncate
@@ -59,6 +59,9 @@ def _plain(value):
     return str(value)
 
 
+FINGERPRINT_SALT = "aria_admin.concurrency.fingerprint"
+
+
 def fingerprint(obj):
     """{column attname: short hash of its value} for every column of ``obj``."""
     prints = {}
@@ -66,7 +69,9 @@ def fingerprint(obj):
         if field.primary_key:
             continue
         value = json.dumps(field.value_from_object(obj), sort_keys=True, default=_plain)
-        prints[field.attname] = hashlib.sha256(value.encode()).hexdigest()[:12]
+        # Keyed with SECRET_KEY: the signed (not encrypted) fingerprint must not
+        # let anyone test a guess of a secret column such as litellm_api_key.
+        prints[field.attname] = salted_hmac(FINGERPRINT_SALT, value).hexdigest()[:12]
     return prints
 
 
