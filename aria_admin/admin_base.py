@@ -9,15 +9,19 @@ What it adds to Django's ModelAdmin, for every table at once:
   them); embeddings show dimension, norm and first values, never all floats;
 - list cells: long text/JSON truncated, every FK linked to its record and
   joined in the same query (list_select_related), embeddings summarised;
-- a paginator that says "about N" from PostgreSQL's estimate instead of
-  COUNT(*) over millions of rows; no facets, no full result count.
+- a paginator that counts at most 10001 rows and past that says "about N"
+  from PostgreSQL's estimate, never COUNT(*) over millions of rows; no
+  facets, no full result count; list filters that union Aria's known
+  values with those present (bounded queries);
+- NUL characters (which PostgreSQL refuses) in list parameters, object ids
+  and raw-id values are refused before they reach the database.
 """
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.http import HttpResponseRedirect
 
@@ -85,6 +89,8 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         if isinstance(db_field, models.JSONField):
             kwargs = {**json_formfield_kwargs(db_field), **kwargs}
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and db_field.null and isinstance(formfield, forms.CharField):
+            formfield.empty_value = None  # an empty box stays NULL, as Aria wrote it
         if (
             isinstance(db_field, models.IntegerField)
             and not isinstance(db_field, (models.AutoField, models.BigIntegerField))

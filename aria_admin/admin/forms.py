@@ -7,6 +7,7 @@ errors on the right field, so a bad value never reaches an INSERT.
 
 import copy
 import json
+from datetime import datetime
 
 from django import forms
 from django.core import validators
@@ -197,6 +198,10 @@ class AriaFormMixin:
             for name, formfield in self.fields.items():
                 if isinstance(formfield, EmbeddingFormField) and cleaned.get(name) is None:
                     cleaned[name] = getattr(self.instance, name)
+                stored = self.initial.get(name)
+                # The widgets show whole seconds: the same second keeps Aria's microseconds.
+                if isinstance(stored, datetime) and cleaned.get(name) == stored.replace(microsecond=0):
+                    cleaned[name] = stored
         return cleaned
 
     def _get_validation_exclusions(self):
