@@ -182,6 +182,8 @@ class AriaFormMixin:
                 formfield.required = False
                 formfield.help_text = "Leave empty to keep the stored embedding."
             current = self.initial.get(name)
+            if isinstance(formfield, JSONTextField) and editing and formfield.nullable and current is None:
+                formfield.empty = None  # a stored NULL left empty stays NULL
             choices = getattr(formfield, "choices", None)
             if (
                 isinstance(formfield, forms.ChoiceField)
