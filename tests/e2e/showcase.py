@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from data_app import domain
 from data_app.models import ActivityLog, Goal, HeartbeatLog, Memory, Thought
 from engine_app.models import EngineCronJob, LlmModelEntry
 
@@ -29,7 +30,6 @@ GOALS = [
     ("g-109", "Reply to mentions on Moltbook", "done", 3, 100, "aria", ["social"], None),
     ("g-110", "Fix the reading list importer", "done", 2, 100, "najia", ["skills"], None),
 ]
-STATUS_OF = {"backlog": "pending", "todo": "pending", "doing": "active", "on_hold": "paused", "done": "completed"}
 
 # id, schedule, payload, enabled, last run minutes ago, last status, duration ms, runs, successes
 CRON_JOBS = [
@@ -77,7 +77,7 @@ def seed_goals(now):
             title=title,
             sprint=SPRINT,
             board_column=column,
-            status=STATUS_OF[column],
+            status=domain.COLUMN_TO_STATUS[column],
             priority=priority,
             progress=Decimal(progress),
             assigned_to=assignee,

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from data_app import domain
 from data_app.models import Goal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -12,7 +13,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CHANGELIST = "/admin/data_app/goal/"
 BOARD = "/admin/data_app/goal/board/"
 SPRINT = "sprint-7"
-COLUMN_STATUS = {"backlog": "pending", "todo": "pending", "doing": "active", "on_hold": "paused", "done": "completed"}
 
 
 def make_goal(goal_id, title, column="todo", position=0, **fields):
@@ -21,7 +21,7 @@ def make_goal(goal_id, title, column="todo", position=0, **fields):
         title=title,
         sprint=SPRINT,
         board_column=column,
-        status=COLUMN_STATUS[column],
+        status=domain.COLUMN_TO_STATUS[column],
         position=position,
         **fields,
     )
