@@ -71,7 +71,7 @@ def fingerprint(obj):
         value = json.dumps(field.value_from_object(obj), sort_keys=True, default=_plain)
         # Keyed with SECRET_KEY: the signed (not encrypted) fingerprint must not
         # let anyone test a guess of a secret column such as litellm_api_key.
-        prints[field.attname] = salted_hmac(FINGERPRINT_SALT, value).hexdigest()[:12]
+        prints[field.attname] = salted_hmac(FINGERPRINT_SALT, value, algorithm="sha256").hexdigest()[:12]
     return prints
 
 
