@@ -94,9 +94,9 @@ def list_cell(field):
 
     cell.__name__ = name
     cell.short_description = field.verbose_name
-    cell.admin_order_field = None if isinstance(field, (models.JSONField, EmbeddingField)) else name
-    if cell.admin_order_field is None:
-        del cell.admin_order_field
+    if not isinstance(field, (models.JSONField, EmbeddingField)):
+        # A foreign key sorts by its own column: no join to sort by.
+        cell.admin_order_field = field.attname if field.many_to_one else name
     return cell
 
 
