@@ -5,6 +5,8 @@ schedules with Aria's exact rules and shows what a schedule means and when it
 runs next.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.humanize.templatetags.humanize import naturaltime
@@ -211,7 +213,7 @@ class EngineCronJobAdmin(AriaModelAdmin):
                     (b.executed_at or b.created_at).strftime("%Y-%m-%d %H:%M:%S UTC"),
                     b.status,
                     "-" if b.duration_ms is None else f"{b.duration_ms} ms",
-                    truncate(b.details, 120) if b.details else "",
+                    truncate(json.dumps(b.details, ensure_ascii=False), 120) if b.details else "",
                 )
                 for b in beats
             ),
