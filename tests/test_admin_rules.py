@@ -294,3 +294,35 @@ def test_stale_statistics_never_make_a_small_table_look_big(superuser_client, ar
     tables = superuser_client.get("/admin/").context["aria_sections"][0]["tables"]
     thoughts = next(t for t in tables if t["table"] == "aria_data.thoughts")
     assert (thoughts["rows"], thoughts["estimated"]) == (1, False)
+
+
+LOG_TABLE_TIME_COLUMNS = {
+    "activitylog": "created_at",
+    "heartbeatlog": "created_at",
+    "sessionmessage": "created_at",
+    "modelusage": "created_at",
+    "skillinvocation": "created_at",
+    "enginechatmessage": "created_at",
+    "securityevent": "created_at",
+    "knowledgequerylog": "created_at",
+    "agentperformance": "created_at",
+    "sentimentevent": "created_at",
+    "apikeyrotation": "rotated_at",
+}
+
+
+def test_every_admin_counts_cheaply_and_log_tables_filter_by_date_range():
+    from django.contrib import admin
+
+    from aria_admin.admin.counts import EstimatedCountPaginator
+    from aria_admin.admin.filters import DateRangeFieldListFilter
+    from tests.test_admin_support import ARIA_MODELS
+
+    for model in ARIA_MODELS:
+        model_admin = admin.site._registry[model]
+        assert model_admin.show_facets is admin.ShowFacets.NEVER, model
+        assert not model_admin.date_hierarchy and not model_admin.show_full_result_count, model
+        assert issubclass(model_admin.paginator, EstimatedCountPaginator), model
+        ranges = {f[0] for f in model_admin.list_filter if isinstance(f, tuple) and f[1] is DateRangeFieldListFilter}
+        if model._meta.model_name in LOG_TABLE_TIME_COLUMNS:
+            assert LOG_TABLE_TIME_COLUMNS[model._meta.model_name] in ranges, model
