@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 
+from aria_admin.admin.filters import values_filter
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import update_action
 from engine_app import domain
@@ -90,7 +91,7 @@ class LlmModelEntryAdmin(AriaModelAdmin):
     ]
     list_display_links = ["id", "name"]
     list_editable = ["sort_order"]
-    list_filter = ["provider", "tier", "enabled", "reasoning", "vision", "tool_calling"]
+    list_filter = [("provider", values_filter(domain.PROVIDERS)), "tier", "enabled", "reasoning", "vision", "tool_calling"]
     search_fields = ["id", "name", "litellm_model", "route_skill"]
     ordering = ["sort_order", "name"]
     readonly_fields = ["api_key", "created_at", "updated_at"]
