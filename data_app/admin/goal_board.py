@@ -8,6 +8,8 @@ one set-based UPDATE per column, so 2,000 cards cost the same few queries as
 """
 
 import json
+from html import escape as html_escape
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,9 +22,10 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.middleware.csrf import get_token
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.timesince import timesince, timeuntil
 
 from data_app import domain
 from data_app.models import Goal
@@ -30,6 +33,11 @@ from data_app.models import Goal
 FILTER_PARAMS = ("sprint", "assignee", "priority", "tag", "q")
 ARCHIVED_SHOWN = 200
 URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+# What a card or an archived row shows; never the (long) description.
+CARD_FIELDS = (
+    "id", "goal_id", "title", "status", "priority", "progress", "due_date", "completed_at",
+    "board_column", "position", "assigned_to", "tags", "updated_at",
+)
 COLUMN_TITLES = {c: c.replace("_", " ").capitalize() for c in domain.BOARD_COLUMNS}
 
 
@@ -98,8 +106,112 @@ class Card:
         if goal.status in ("completed", "cancelled"):
             return f"due {goal.due_date:%Y-%m-%d}", False
         if goal.due_date < now:
-            return f"overdue by {timesince(goal.due_date, now, depth=1)}", True
-        return f"due in {timeuntil(goal.due_date, now, depth=1)}", False
+            return f"overdue by {_span(now - goal.due_date)}", True
+        return f"due in {_span(goal.due_date - now)}", False
+
+
+def _span(delta):
+    """'3 days', '5 hours', '12 minutes': the largest whole unit of ``delta``.
+
+    Django's timesince() says the same but costs 40 µs a card.
+    """
+    seconds = int(delta.total_seconds())
+    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
+                       ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n}\xa0{unit}{'s' if n != 1 else ''}"
+    return "0\xa0minutes"
+
+
+def escape(value):
+    """HTML-escape text (quotes included): the stdlib's, without Django's lazy wrapper."""
+    return html_escape(str(value), quote=True)
+
+
+class CardRenderer:
+    """Card HTML for a whole board, built in Python.
+
+    The Django template engine costs about 0.4 ms a card, which for a sprint
+    of 2,000 goals is most of the page; everything every card shares (CSRF
+    input, filter inputs, the column select) is built once here and every
+    agent-written value goes through escape().
+    """
+
+    def __init__(self, request, filters, column_choices, move_url, can_change):
+        self.can_change = can_change
+        if not can_change:
+            return
+        hidden = [("csrfmiddlewaretoken", get_token(request))] + [
+            (name, "" if value is None else value)
+            for name, value in (
+                ("sprint", filters.sprint),
+                ("assignee", filters.assignee),
+                ("priority", filters.priority),
+                ("tag", filters.tag),
+                ("q", filters.q),
+            )
+        ]
+        self.shared_inputs = "".join(
+            f'\n    <input type="hidden" name="{name}" value="{escape(value)}">'
+            for name, value in hidden
+        )
+        self.move_url = escape(move_url)
+        self.selects = {
+            selected: '<select name="column" aria-label="column">'
+            + "".join(
+                f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+                f"{escape(label)}</option>"
+                for value, label in column_choices
+            )
+            + "</select>"
+            for selected, _ in column_choices
+        }
+
+    def render(self, cards):
+        return mark_safe("".join(self.card(card, i) for i, card in enumerate(cards)))
+
+    def card(self, card, index):
+        # Only what agents write (title, assignee, tags) needs escaping; ids,
+        # versions, URLs, numbers and due texts are made here from typed values.
+        goal = card.goal
+        progress = f"{card.progress:.0f}"
+        meta = ""
+        if goal.assigned_to:
+            meta += f'<span class="assignee">{escape(goal.assigned_to)}</span>'
+        if card.due:
+            overdue = " is-overdue" if card.overdue else ""
+            meta += f' <span class="due{overdue}">{card.due}</span>'
+        tags = ""
+        if card.tags:
+            tags = (
+                '\n  <ul class="tags">'
+                + "".join(f"<li>{escape(tag)}</li>" for tag in card.tags)
+                + "</ul>"
+            )
+        form = ""
+        if self.can_change:
+            form = (
+                f'\n  <form method="post" action="{self.move_url}" class="move">'
+                f"{self.shared_inputs}"
+                f'\n    <input type="hidden" name="goal" value="{card.id}">'
+                f'\n    <input type="hidden" name="version" value="{card.version}">'
+                f"\n    {self.selects[card.column]}"
+                f'\n    <input type="number" name="position" min="0" value="{index}" '
+                'aria-label="position" class="position">'
+                '\n    <button type="submit">Move</button>\n  </form>'
+            )
+        priority = int(goal.priority)
+        return (
+            f'<article class="card priority-{priority}{" overdue" if card.overdue else ""}" '
+            f'data-goal="{card.id}"{" draggable=\"true\"" if self.can_change else ""}>'
+            f'\n  <header><span class="priority-badge" title="priority {priority}">'
+            f"P{priority} {card.priority_label}</span> "
+            f'<a href="{card.change_url}">{escape(goal.title)}</a></header>'
+            f'\n  <progress max="100" value="{progress}">{progress}%</progress> '
+            f"<small>{progress}%</small>"
+            f'\n  <p class="meta">{meta}</p>{tags}{form}\n</article>'
+        )
 
 
 class GoalBoard:
@@ -121,13 +233,16 @@ class GoalBoard:
         now = timezone.now()
         filters = BoardFilters(request.GET, domain.current_sprint(Goal.objects.all()))
         scope = filters.board_scope()
-        goals = filters.apply(scope)
+        # Plain rows, not model instances: 2,000 instances (with their init
+        # signals) cost more than the whole rest of the page.
+        goals = filters.apply(scope).values(*CARD_FIELDS)
         # One reverse() for all cards: 2,000 reverses would dominate the page.
         change_url = reverse(
             "admin:data_app_goal_change", args=[URL_PLACEHOLDER], current_app=admin.admin_site.name
         )
 
-        def card(goal):
+        def card(row):
+            goal = SimpleNamespace(pk=row["id"], **row)
             return Card(goal, change_url.replace(URL_PLACEHOLDER, str(goal.pk)), now)
 
         columns = {c: [] for c in domain.BOARD_COLUMNS}
@@ -158,6 +273,10 @@ class GoalBoard:
             .values_list("assigned_to", flat=True)
             .distinct()
         )
+        column_choices = [(c, COLUMN_TITLES[c]) for c in domain.BOARD_COLUMNS]
+        move_url = reverse("admin:data_app_goal_board_move", current_app=admin.admin_site.name)
+        can_change = admin.has_change_permission(request)
+        renderer = CardRenderer(request, filters, column_choices, move_url, can_change)
         context = {
             **admin.admin_site.each_context(request),
             "title": f"Goals board: {filters.sprint}",
@@ -167,15 +286,20 @@ class GoalBoard:
             "assignees": assignees,
             "priorities": sorted(domain.PRIORITIES.items()),
             "columns": [
-                {"name": c, "title": COLUMN_TITLES[c], "cards": columns[c]}
+                {
+                    "name": c,
+                    "title": COLUMN_TITLES[c],
+                    "count": len(columns[c]),
+                    "cards_html": renderer.render(columns[c]),
+                }
                 for c in domain.BOARD_COLUMNS
             ],
-            "column_choices": [(c, COLUMN_TITLES[c]) for c in domain.BOARD_COLUMNS],
+            "column_choices": column_choices,
             "archived": archived,
             "archived_shown": ARCHIVED_SHOWN,
-            "can_change": admin.has_change_permission(request),
+            "can_change": can_change,
             "board_url": self.url(),
-            "move_url": reverse("admin:data_app_goal_board_move", current_app=admin.admin_site.name),
+            "move_url": move_url,
         }
         return TemplateResponse(request, "admin/data_app/goal/board.html", context)
 
