@@ -5,10 +5,14 @@ row and race with Aria's writers. Here the selected rows change in one
 statement and each gets a history entry naming the changed fields.
 """
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router, transaction
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.text import capfirst
 
 
@@ -25,11 +29,38 @@ def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at"):
             values[touch] = Now()
         count = model._default_manager.filter(pk__in=[r.pk for r in rows]).update(**values)
         labels = [capfirst(model._meta.get_field(f).verbose_name) for f in changes]
-        if rows:
-            LogEntry.objects.log_actions(
-                request.user.pk, rows, CHANGE, [{"changed": {"fields": labels}}]
-            )
+        log_history(request.user.pk, rows, CHANGE, [{"changed": {"fields": labels}}])
     return count
+
+
+COPY_FROM = 50
+
+
+def log_history(user_id, rows, action_flag, change_message):
+    """One admin history entry per row, as LogEntry.objects.log_actions would.
+
+    For many rows the entries go in with one COPY: 10,000 goals changed by a
+    bulk action would otherwise spend most of its second inserting history.
+    """
+    rows = list(rows)
+    if len(rows) < COPY_FROM:
+        if rows:
+            LogEntry.objects.log_actions(user_id, rows, action_flag, change_message)
+        return
+    if isinstance(change_message, list):
+        change_message = json.dumps(change_message)
+    content_type = ContentType.objects.get_for_model(rows[0], for_concrete_model=False)
+    now = timezone.now()
+    table = LogEntry._meta.db_table
+    columns = "action_time, user_id, content_type_id, object_id, object_repr, action_flag, change_message"
+    using = router.db_for_write(LogEntry)
+    with connections[using].cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    (now, user_id, content_type.pk, str(row.pk), str(row)[:200],
+                     action_flag, change_message)
+                )
 
 
 def report(modeladmin, request, count, done):

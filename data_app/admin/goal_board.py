@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from aria_admin.bulk_update import log_history
 from data_app import domain
 from data_app.models import Goal
 
@@ -344,10 +345,7 @@ class GoalBoard:
             count = Goal.objects.filter(pk__in=[g.pk for g in goals]).update(
                 board_column=domain.ARCHIVED_COLUMN, updated_at=Now()
             )
-            if goals:
-                LogEntry.objects.log_actions(
-                    request.user.pk, goals, CHANGE, [{"changed": {"fields": ["Board column"]}}]
-                )
+            log_history(request.user.pk, goals, CHANGE, [{"changed": {"fields": ["Board column"]}}])
         noun = "goal" if count == 1 else "goals"
         messages.success(
             request,

@@ -1,7 +1,7 @@
 """Memories: key/value memories, thoughts, working memory, semantic memories."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.models import DELETION
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.shortcuts import redirect
@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from aria_admin.admin.display import admin_url
 from aria_admin.admin_base import AriaModelAdmin, values_filter
+from aria_admin.bulk_update import log_history
 from aria_admin.fields import vector_available
 from aria_admin.text import truncate
 from data_app import domain
@@ -75,8 +76,7 @@ class WorkingMemoryAdmin(AriaModelAdmin):
             with transaction.atomic():
                 rows = list(expired.select_for_update().only("id", "category", "key"))
                 count = WorkingMemory.objects.filter(pk__in=[r.pk for r in rows]).delete()[0]
-                if rows:
-                    LogEntry.objects.log_actions(request.user.pk, rows, DELETION, "Expired (created_at + ttl_hours past)")
+                log_history(request.user.pk, rows, DELETION, "Expired (created_at + ttl_hours past)")
             self.message_user(request, f"Deleted {count} expired working memory item(s).", messages.SUCCESS)
             return redirect(changelist)
         context = {
