@@ -113,14 +113,29 @@ class Server:
         raise RuntimeError(f"gunicorn did not answer within {timeout}s; see {self.log_path}")
 
     def worker_pids(self):
-        import psutil
-
-        return [child.pid for child in psutil.Process(self.process.pid).children()]
+        """The gunicorn workers: the master's children, read from /proc."""
+        pids = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields.get("PPid", "0").strip()) == self.process.pid:
+                pids.append(int(status.parent.name))
+        return pids
 
     def worker_rss_mb(self):
-        import psutil
-
-        return {pid: psutil.Process(pid).memory_info().rss / 2**20 for pid in self.worker_pids()}
+        """{pid: resident memory in MB} of each worker (VmRSS)."""
+        rss = {}
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    rss[pid] = int(line.split()[1]) / 1024
+        return rss
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
