@@ -18,7 +18,10 @@ from django.conf import settings
 
 from aria_admin.catalog import read_catalog
 
-REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference"
+# Aria's reference material: shared/ beside the checkout (as in CI), or ARIA_REFERENCE_DIR.
+REFERENCE = Path(
+    os.environ.get("ARIA_REFERENCE_DIR") or Path(settings.BASE_DIR).parent / "shared" / "reference"
+)
 PGVECTOR_DUMP = REFERENCE / "aria_warehouse_v3_pgvector.sql"
 JSONB_DUMP = REFERENCE / "aria_warehouse_v3_jsonb.sql"
 

@@ -3,7 +3,6 @@
 import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
-from pathlib import Path
 
 import pytest
 import yaml
@@ -18,8 +17,9 @@ from data_app.models import HeartbeatLog
 from engine_app import domain
 from engine_app.models import EngineCronJob, ScheduledJob
 from tests.html_forms import form_data
+from tests.refdb import REFERENCE
 
-CRON_YAML = Path("/work/shared/reference/cron_jobs.yaml")
+CRON_YAML = REFERENCE / "cron_jobs.yaml"
 CHANGELIST = "/admin/engine_app/enginecronjob/"
 UTC = dt_timezone.utc
 INVALID_SCHEDULES = ["5m5", "@daily", "1d", "* * * *", "61 * * * *", "0 0 0 * * * *", "", "0m",

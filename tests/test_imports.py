@@ -12,8 +12,8 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.management import CommandError, call_command
 
 from engine_app.models import EngineCronJob, LlmModelEntry
+from tests.refdb import REFERENCE
 
-REFERENCE = Path("/work/shared/reference")
 pytestmark = pytest.mark.django_db
 
 

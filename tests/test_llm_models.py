@@ -2,7 +2,6 @@
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,8 +9,9 @@ from django.core.management import call_command
 
 from engine_app.models import LlmModelEntry
 from tests.html_forms import form_data
+from tests.refdb import REFERENCE
 
-MODELS_YAML = Path("/work/shared/reference/models.yaml")
+MODELS_YAML = REFERENCE / "models.yaml"
 CHANGELIST = "/admin/engine_app/llmmodelentry/"
 RAW_KEY = "sk-or-v1-9f8e7d6c5b4a3210SECRETxyz4"
 NEW_KEY = "sk-live-0123456789abcdefNEWSECRET7777"
