@@ -10,7 +10,9 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router, transaction
+from django.db import connection, connections, router, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -27,10 +29,22 @@ def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at"):
         values = dict(changes)
         if touch:
             values[touch] = Now()
-        count = model._default_manager.filter(pk__in=[r.pk for r in rows]).update(**values)
+        count = model._default_manager.filter(pk_in_array(model, [r.pk for r in rows])).update(
+            **values
+        )
         labels = [capfirst(model._meta.get_field(f).verbose_name) for f in changes]
         log_history(request.user.pk, rows, CHANGE, [{"changed": {"fields": labels}}])
     return count
+
+
+def pk_in_array(model, pks):
+    """``pk = ANY(%s)`` with one array parameter.
+
+    ``pk__in`` sends one parameter per row; for 10,000 selected rows the
+    client-side quoting and the planner's IN list cost more than the UPDATE.
+    """
+    column = f"{model._meta.db_table}.{connection.ops.quote_name(model._meta.pk.column)}"
+    return RawSQL(f"{column} = ANY(%s)", [list(pks)], output_field=BooleanField())
 
 
 COPY_FROM = 50

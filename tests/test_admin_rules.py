@@ -326,3 +326,15 @@ def test_every_admin_counts_cheaply_and_log_tables_filter_by_date_range():
         ranges = {f[0] for f in model_admin.list_filter if isinstance(f, tuple) and f[1] is DateRangeFieldListFilter}
         if model._meta.model_name in LOG_TABLE_TIME_COLUMNS:
             assert LOG_TABLE_TIME_COLUMNS[model._meta.model_name] in ranges, model
+
+
+def test_a_search_matching_many_rows_is_counted_only_up_to_the_filtered_limit(superuser_client, run_sql):
+    run_sql("INSERT INTO aria_data.activity_log (action) SELECT 'deploy-' || g FROM generate_series(1, 1500) g")
+    run_sql("ANALYZE aria_data.activity_log")
+    url = admin_url(ActivityLog, "changelist")
+    with CaptureQueriesContext(connection) as captured:
+        response = superuser_client.get(url, {"q": "deploy"})
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper() and "activity_log" in q["sql"]]
+    assert counts and all("LIMIT 1001" in sql for sql in counts)
+    assert response.context["cl"].paginator.estimated
+    assert "about" in response.content.decode()

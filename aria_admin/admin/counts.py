@@ -14,6 +14,9 @@ from django.db import connection
 from django.utils.functional import cached_property
 
 EXACT_LIMIT = 10_000
+# A filter or search that matches many rows is counted exactly only up to
+# here: finding 10,001 matches of a search can mean reading most of a table.
+FILTERED_EXACT_LIMIT = 1_000
 
 
 def table_estimates(tables):
@@ -58,11 +61,13 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        bounded = queryset.order_by()[: EXACT_LIMIT + 1].count()
-        if bounded <= EXACT_LIMIT:
-            return bounded
         query = queryset.query
-        if query.where or query.distinct or query.combinator:
+        filtered = bool(query.where or query.distinct or query.combinator)
+        limit = FILTERED_EXACT_LIMIT if filtered else EXACT_LIMIT
+        bounded = queryset.order_by()[: limit + 1].count()
+        if bounded <= limit:
+            return bounded
+        if filtered:
             estimate = explain_rows(queryset)
         else:
             estimate = table_estimates([table_of(queryset.model)])[table_of(queryset.model)]

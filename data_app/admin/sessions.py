@@ -65,7 +65,9 @@ class SessionMessageAdmin(AriaModelAdmin):
     list_display = ["role", "content", "content_hash", "session", "external_session_id", "agent_id", "source_channel", "created_at"]
     list_display_links = ["role"]
     list_filter = [("role", values_filter(["user", "assistant", "system"])), ("source_channel", values_filter([])), SINCE_UNTIL]
-    search_fields = ["content", "external_session_id", "agent_id", "content_hash", "=id"]
+    # Only content is searched by substring: OR-ing five LIKEs made PostgreSQL
+    # scan the million-row table; ids, hashes and agents are matched exactly.
+    search_fields = ["content", "=external_session_id", "=agent_id", "=content_hash", "=id"]
     raw_id_fields = ["session"]
     ordering = ["-created_at"]
 
