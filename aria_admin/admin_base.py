@@ -19,11 +19,14 @@ What it adds to Django's ModelAdmin, for every table at once:
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
     apply_changes,
@@ -83,6 +86,17 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         chosen = {*self.raw_id_fields, *self.autocomplete_fields}
         foreign_keys = [f.name for f in model._meta.concrete_fields if f.many_to_one and f.name not in chosen]
         self.raw_id_fields = (*self.raw_id_fields, *foreign_keys)
+
+    def action_checkbox(self, obj):
+        """Django's own checkbox markup, built without the widget templates:
+        rendering a widget through the template engine on every row was a
+        sixth of a changelist's time."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     # Forms --------------------------------------------------------------
     def formfield_for_dbfield(self, db_field, request, **kwargs):
