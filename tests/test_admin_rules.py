@@ -338,3 +338,23 @@ def test_a_search_matching_many_rows_is_counted_only_up_to_the_filtered_limit(su
     assert counts and all("LIMIT 1001" in sql for sql in counts)
     assert response.context["cl"].paginator.estimated
     assert "about" in response.content.decode()
+
+
+def test_deep_pages_found_by_seeking_match_plain_offsets(superuser_client, run_sql):
+    # 12,000 rows in 400 distinct timestamps: every page boundary falls among ties.
+    run_sql(
+        "INSERT INTO aria_data.activity_log (action, created_at) "
+        "SELECT 'a' || g, timestamp '2026-01-01' + (g / 30) * interval '1 minute' "
+        "FROM generate_series(1, 12000) g"
+    )
+    run_sql("ANALYZE aria_data.activity_log")  # the page count comes from the estimate
+    url = admin_url(ActivityLog, "changelist")
+    expected = list(ActivityLog.objects.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    for page in (101, 102, 161, 240):  # offsets 5,000 .. 11,950
+        with CaptureQueriesContext(connection) as captured:
+            response = superuser_client.get(url, {"p": page})
+        shown = [row.pk for row in response.context["cl"].result_list]
+        assert shown == expected[(page - 1) * 50 : page * 50], page
+        assert not any("OFFSET 5000" in q["sql"] or "OFFSET 11950" in q["sql"]
+                       for q in captured if "ORDER BY" in q["sql"] and "activity_log" in q["sql"]
+                       and '"id"' in q["sql"].split("ORDER BY")[1] and "LIMIT 50" in q["sql"]), page
