@@ -10,10 +10,8 @@ a reference index of its own (declared in Meta.indexes).
 from decimal import Decimal
 
 from django.contrib.postgres.functions import RandomUUID
-from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Now
 
 from aria_admin.fields import EmbeddingField
