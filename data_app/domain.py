@@ -5,7 +5,11 @@ management commands and the tests all call these, so each rule is written
 once.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
+
+from aria_admin.text import choices  # noqa: F401  (re-exported for the models and admin)
 
 # Goals ---------------------------------------------------------------------
 GOAL_STATUSES = ["pending", "active", "paused", "completed", "cancelled"]
@@ -29,7 +33,7 @@ STATUS_TO_COLUMN = {
     "cancelled": "done",
     "pending": "todo",
 }
-ARCHIVE_AFTER = timezone.timedelta(hours=24)
+ARCHIVE_AFTER = timedelta(hours=24)
 
 # Other enumerations ----------------------------------------------------------
 HOURLY_GOAL_STATUSES = ["pending", "in_progress", "completed", "failed"]
@@ -58,11 +62,6 @@ WORKING_MEMORY_CATEGORIES = [
 ]
 SENTIMENT_LABELS = ["positive", "negative", "neutral"]
 SPEAKERS = ["user", "assistant", "system"]
-
-
-def choices(values):
-    """Django choices for a list of stored values, labelled readably."""
-    return [(v, v.replace("_", " ").capitalize()) for v in values]
 
 
 def normalise_threat_level(value):
@@ -143,7 +142,7 @@ def working_memory_expired_q(now=None):
 
     now = now or timezone.now()
     ttl = ExpressionWrapper(
-        F("ttl_hours") * Value(timezone.timedelta(hours=1)),
+        F("ttl_hours") * Value(timedelta(hours=1)),
         output_field=DurationField(),
     )
     cutoff = ExpressionWrapper(Value(now) - ttl, output_field=DateTimeField())

@@ -11,6 +11,8 @@ from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 
+from aria_admin.text import choices  # noqa: F401  (re-exported for the models)
+
 # Enumerations ----------------------------------------------------------------
 PAYLOAD_TYPES = ["prompt", "skill", "pipeline"]
 SESSION_MODES = ["isolated", "shared", "persistent"]
@@ -25,10 +27,6 @@ AGENT_ERROR_AFTER_FAILURES = 3
 CHAT_SESSION_STATUSES = ["active", "ended", "archived"]
 CHAT_SESSION_TYPES = ["interactive", "chat", "cron", "skill_exec", "roundtable", "swarm"]
 API_KEY_REFERENCES = re.compile(r"^(os\.environ/[A-Za-z_][A-Za-z0-9_]*|not-needed)$")
-
-
-def choices(values):
-    return [(v, v.replace("_", " ").capitalize()) for v in values]
 
 
 # Cron schedules --------------------------------------------------------------
