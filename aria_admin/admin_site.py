@@ -6,8 +6,12 @@ small tables, PostgreSQL's estimate, labelled "about", for big ones), plus
 the latest activity and heartbeats and links to the operator views.
 """
 
+from django.apps import apps
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
+
+from aria_admin.admin.urls import cached_reverse
 
 LATEST_ROWS = 8
 
@@ -78,6 +82,55 @@ class AriaAdminSite(admin.AdminSite):
             **(extra_context or {}),
         }
         return super().index(request, context)
+
+    def _build_app_dict(self, request, label=None):
+        """Django's, with the URLs reversed once per process instead of
+        three reverse() calls per table per page: the nav sidebar of every
+        page lists all 37 tables (a tenth of a list page's time)."""
+        app_dict = {}
+        for model, model_admin in self._registry.items():
+            app_label = model._meta.app_label
+            if label and app_label != label:
+                continue
+            has_module_perms = model_admin.has_module_permission(request)
+            if not has_module_perms:
+                continue
+            perms = model_admin.get_model_perms(request)
+            if True not in perms.values():
+                continue
+            info = (app_label, model._meta.model_name)
+            model_dict = {
+                "model": model,
+                "name": capfirst(model._meta.verbose_name_plural),
+                "object_name": model._meta.object_name,
+                "perms": perms,
+                "admin_url": None,
+                "add_url": None,
+            }
+            if perms.get("change") or perms.get("view"):
+                model_dict["view_only"] = not perms.get("change")
+                model_dict["admin_url"] = self.url_or_none("admin:%s_%s_changelist" % info)
+            if perms.get("add"):
+                model_dict["add_url"] = self.url_or_none("admin:%s_%s_add" % info)
+            if app_label in app_dict:
+                app_dict[app_label]["models"].append(model_dict)
+            else:
+                app_dict[app_label] = {
+                    "name": apps.get_app_config(app_label).verbose_name,
+                    "app_label": app_label,
+                    "app_url": cached_reverse(
+                        "admin:app_list", kwargs={"app_label": app_label}, current_app=self.name
+                    ),
+                    "has_module_perms": has_module_perms,
+                    "models": [model_dict],
+                }
+        return app_dict
+
+    def url_or_none(self, viewname):
+        try:
+            return cached_reverse(viewname, current_app=self.name)
+        except NoReverseMatch:
+            return None
 
     def aria_sections(self, request):
         """The two sections of tables the user may see, with descriptions and counts."""

@@ -83,6 +83,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # aria_admin's app config is Django's admin (label "admin"), so
+            # its tag libraries are named here rather than discovered.
+            "libraries": {"aria_admin_list": "aria_admin.templatetags.aria_admin_list"},
         },
     },
 ]

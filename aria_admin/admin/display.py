@@ -5,19 +5,27 @@ import json
 import math
 from datetime import datetime
 
-from django.contrib.admin.utils import quote
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from aria_admin.admin.urls import cached_reverse, change_url_template
 from aria_admin.fields import EmbeddingField
 from aria_admin.text import truncate
 
 LIST_TEXT_CHARS = 80
 RELATED_ROWS = 50
+# Lists show times to the second, in the current time zone: log rows a
+# few seconds apart must be told apart (Django's default stops at minutes).
+LIST_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def list_time(value):
+    return timezone.template_localtime(value).strftime(LIST_TIME_FORMAT)
 
 
 def admin_url(obj, view="change"):
@@ -25,8 +33,8 @@ def admin_url(obj, view="change"):
     opts = obj._meta
     try:
         if view == "changelist":
-            return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+            return cached_reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return change_url_template(opts).url(obj.pk)
     except NoReverseMatch:
         return None
 
@@ -105,7 +113,7 @@ def cell_text(value):
     if isinstance(value, models.Model):
         return link(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return list_time(value)
     return "-" if value is None else value
 
 
