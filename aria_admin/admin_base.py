@@ -79,6 +79,9 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     show_facets = admin.ShowFacets.NEVER
     # Columns Aria maintains (counters, run state): shown, not edited.
     server_fields = ()
+    # The fields the model's __str__ reads: a bulk action then loads only
+    # these for its history entries (None: whole rows).
+    history_fields = None
 
     class Media:
         css = {"all": ["aria_admin/admin.css"]}

@@ -58,6 +58,18 @@ class Timing:
     def fastest(self):
         return min(self.seconds) * 1000 if self.seconds else None
 
+    def record(self, response, expect=(200,), warm=True):
+        """Count ``response`` in (a warm-up request only for its status)."""
+        self.statuses.add(response.status)
+        if not warm:
+            return
+        if response.status not in expect:
+            self.errors += 1
+        self.seconds.append(response.seconds)
+        if response.queries is not None:
+            self.queries.append(response.queries)
+            self.query_ms.append(response.query_ms)
+
     @property
     def query_count(self):
         """The page's query count; the largest if it varied."""
@@ -141,16 +153,19 @@ class Client:
                 response = self.get(url)
             else:
                 response = self.post(url, data(n) if callable(data) else data)
-            timing.statuses.add(response.status)
-            if n < warmup:
-                continue
-            if response.status not in expect:
-                timing.errors += 1
-            timing.seconds.append(response.seconds)
-            if response.queries is not None:
-                timing.queries.append(response.queries)
-                timing.query_ms.append(response.query_ms)
+            timing.record(response, expect, warm=n >= warmup)
         return timing
+
+
+def time_alternately(clients, url, *, requests, warmup):
+    """Request ``url`` from each client in turn, ``warmup + requests`` rounds;
+    one Timing per client. Pages compared with each other (the same list on
+    two databases) are timed under the same load on a shared machine."""
+    timings = [Timing(url, planned=requests) for _ in clients]
+    for n in range(warmup + requests):
+        for client, timing in zip(clients, timings):
+            timing.record(client.get(url), warm=n >= warmup)
+    return timings
 
 
 def csrf_token(body):

@@ -7,10 +7,15 @@ LogEntry.objects.log_actions; what the history shows must not change.
 import json
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from aria_admin.bulk_update import history_rows
 from data_app.models import Goal
+from tests.sample_rows import orm_values
 
 
 FIELDS = ["Status", "Board column", "Completed at"]
@@ -40,3 +45,42 @@ def test_bulk_action_on_many_goals_records_history_for_each(admin_client, run_sq
         [", ".join(FIELDS[:-1]), FIELDS[-1]]
     ) + "."
     assert Goal.objects.filter(status="active").count() == 100
+
+
+ADMINS_WITH_HISTORY_FIELDS = [
+    model_admin for model_admin in admin.site._registry.values() if getattr(model_admin, "history_fields", None)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_admin", ADMINS_WITH_HISTORY_FIELDS, ids=lambda a: a.model._meta.label_lower)
+def test_history_fields_are_all_str_reads(model_admin, django_assert_num_queries):
+    """A bulk action loads only ``history_fields`` into bare instances; a
+    field __str__ reads beyond them would fail or cost a query per row."""
+    model = model_admin.model
+    obj = model._default_manager.create(**orm_values(model))
+    queryset = model._default_manager.filter(pk=obj.pk)
+
+    with django_assert_num_queries(1):
+        rows = history_rows(queryset, model_admin.history_fields)
+        history = [(row.pk, str(row)) for row in rows]
+
+    assert history == [(obj.pk, str(model._default_manager.get(pk=obj.pk)))]
+
+
+@pytest.mark.django_db
+def test_uuid_in_is_one_array_parameter(run_sql):
+    run_sql("INSERT INTO aria_data.goals (goal_id, title) SELECT 'g-' || i, 'G' || i FROM generate_series(1, 5) i")
+    pks = list(Goal.objects.order_by("goal_id").values_list("pk", flat=True))
+    chosen = [pks[0], str(pks[2]), None, pks[0]]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = sorted(Goal.objects.filter(pk__in=chosen).values_list("goal_id", flat=True))
+
+    assert found == ["g-1", "g-3"]
+    assert "= ANY(" in queries.captured_queries[0]["sql"] and " IN (" not in queries.captured_queries[0]["sql"]
+    assert list(Goal.objects.filter(pk__in=[])) == []
+    assert list(Goal.objects.filter(pk__in=[None])) == []
+    assert sorted(Goal.objects.filter(pk__in=Goal.objects.filter(goal_id="g-2").values("pk")).values_list(
+        "goal_id", flat=True
+    )) == ["g-2"]

@@ -29,14 +29,13 @@ def table_estimates(tables):
     if not tables:
         return {}
     with connection.cursor() as cursor:
+        # The statistics functions directly: the pg_stat_user_tables view
+        # computes them for every table (2 ms against 0.3 ms).
         cursor.execute(
             """
-            SELECT n.nspname || '.' || c.relname,
-                   GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0), -1)::bigint
-              FROM pg_class c
-              JOIN pg_namespace n ON n.oid = c.relnamespace
-              LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-             WHERE n.nspname || '.' || c.relname = ANY(%s)
+            SELECT t.name, GREATEST(c.reltuples, pg_stat_get_live_tuples(c.oid), -1)::bigint
+              FROM unnest(%s::text[]) AS t(name)
+              JOIN pg_class c ON c.oid = to_regclass(t.name)
             """,
             [list(tables)],
         )

@@ -72,6 +72,7 @@ class GoalAdmin(AriaModelAdmin):
     ordering = ["-created_at"]
     readonly_fields = ["created_at", "updated_at"]
     action_form = GoalActionForm
+    history_fields = ["goal_id", "title"]  # what Goal.__str__ reads: bulk actions load only these
     actions = ["set_status", "move_to_column", "set_sprint", "set_priority", "archive", "unarchive"]
 
     def get_urls(self):
