@@ -14,6 +14,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.dateparse import parse_date, parse_datetime
 
 from data_app.domain import normalise_threat_level
@@ -66,9 +67,16 @@ class ValuesFieldListFilter(admin.FieldListFilter):
         self.lookup_val = params.get(self.lookup_kwarg)
         self.lookup_val_isnull = params.get(self.lookup_kwarg_isnull)
         super().__init__(field, request, params, model, model_admin, field_path)
-        known = list(self.domain_values) or [value for value, _ in field.flatchoices]
+        self.model = model
         self.labels = dict(field.flatchoices)
-        self.values = known + [v for v in present_values(model, field) if v not in known]
+
+    @cached_property
+    def values(self):
+        """Read when the filter is shown, not when it is built: the admin
+        builds the filters twice per list, and for an action POST without
+        showing them."""
+        known = list(self.domain_values) or [value for value, _ in self.field.flatchoices]
+        return known + [v for v in present_values(self.model, self.field) if v not in known]
 
     def expected_parameters(self):
         return [self.lookup_kwarg, self.lookup_kwarg_isnull]
