@@ -122,3 +122,25 @@ def test_popup_rows_carry_the_value_for_the_opener(superuser_client):
     page = superuser_client.get(admin_url(KnowledgeEntity, "changelist"), {"_popup": "1", "_to_field": "id"})
 
     assert f'data-popup-opener="{entity.pk}"' in page.content.decode()
+
+
+def test_a_cell_whose_lookup_fails_shows_empty_as_django_does(superuser_client, monkeypatch):
+    from django.contrib import admin
+
+    from data_app.models import Goal
+
+    def owner(goal):
+        raise Goal.DoesNotExist
+
+    goal_admin = admin.site._registry[Goal]
+    monkeypatch.setattr(goal_admin, "list_display", ["goal_id", owner, "title"])
+    Goal.objects.create(**orm_values(Goal))
+
+    response = superuser_client.get(admin_url(Goal, "changelist"))
+
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    obj = cl.result_list[0]
+    cells = RowRenderer(cl).cells(obj)
+    assert cells == django_cells(cl, obj)
+    assert '<td class="field-owner">-</td>' in cells

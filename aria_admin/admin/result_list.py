@@ -155,7 +155,10 @@ class Column:
     def html(self, obj):
         """The cell's escaped inner HTML and its classes."""
         if self.value is None:
-            self.resolve(obj)
+            try:
+                self.resolve(obj)
+            except ObjectDoesNotExist:  # as Django shows it; learn from the next row
+                return conditional_escape(self.model_admin.get_empty_value_display()), f"field-{self.css_name}"
         try:
             value = self.value(obj)
         except ObjectDoesNotExist:
