@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "axes",
+    "aria_admin.admin_log",
     "data_app",
     "engine_app",
 ]

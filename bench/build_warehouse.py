@@ -331,9 +331,11 @@ def build(dbname, rows, *, rebuild=False, log=print):
     """Build (or keep) bench database ``dbname`` with ``rows`` per big table."""
     db.ensure_database(dbname)
     with db.connect(dbname, autocommit=True) as conn:
-        if marker(conn) == (rows, BUILD_VERSION) and not rebuild:
-            log(f"{dbname}: already built with {rows:,} rows per big table (--rebuild to redo)")
-            return False
+        kept = marker(conn) == (rows, BUILD_VERSION) and not rebuild
+    if kept:
+        log(f"{dbname}: already built with {rows:,} rows per big table (--rebuild to redo); migrating")
+        migrate(dbname)  # the schema the project has now (a no-op when current)
+        return False
     db.ensure_database(dbname, recreate=True)
     log(f"{dbname}: migrating")
     migrate(dbname)
