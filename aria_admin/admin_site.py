@@ -8,7 +8,7 @@ the latest activity and heartbeats and links to the operator views.
 
 from django.apps import apps
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.text import capfirst
 
 from aria_admin.admin.urls import cached_reverse
@@ -74,9 +74,10 @@ class AriaAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         aria = {label for label, _ in SECTIONS}
+        app_list = self.get_app_list(request)
         context = {
-            "aria_sections": self.aria_sections(request),
-            "other_apps": [a for a in self.get_app_list(request) if a["app_label"] not in aria],
+            "aria_sections": self.aria_sections(app_list),
+            "other_apps": [a for a in app_list if a["app_label"] not in aria],
             "operator_views": self.operator_views(),
             **self.latest_rows(request),
             **(extra_context or {}),
@@ -132,11 +133,12 @@ class AriaAdminSite(admin.AdminSite):
         except NoReverseMatch:
             return None
 
-    def aria_sections(self, request):
-        """The two sections of tables the user may see, with descriptions and counts."""
+    def aria_sections(self, app_list):
+        """The two sections of tables the user may see (``app_list``), with
+        descriptions and counts."""
         from aria_admin.admin.counts import dashboard_counts
 
-        apps = {app["app_label"]: app for app in self.get_app_list(request)}
+        apps = {app["app_label"]: app for app in app_list}
         shown = [(label, title, apps[label]["models"]) for label, title in SECTIONS if label in apps]
         counts = dashboard_counts([m["model"] for _, _, models in shown for m in models])
         sections = []
@@ -161,13 +163,11 @@ class AriaAdminSite(admin.AdminSite):
         return sections
 
     def operator_views(self):
-        views = []
-        for title, name, description in OPERATOR_VIEWS:
-            try:
-                views.append({"title": title, "url": reverse(name, current_app=self.name), "description": description})
-            except NoReverseMatch:
-                continue
-        return views
+        return [
+            {"title": title, "url": url, "description": description}
+            for title, name, description in OPERATOR_VIEWS
+            if (url := self.url_or_none(name))
+        ]
 
     def latest_rows(self, request):
         """The latest activity and heartbeat rows, if the user may view them."""

@@ -15,6 +15,8 @@ from django.db import connection
 from django.db.models import DateTimeField
 from django.utils.functional import cached_property
 
+from aria_admin.admin.filters import is_indexed
+
 EXACT_LIMIT = 10_000
 # A filter or search that matches many rows is counted exactly only up to
 # here: finding 10,001 matches of a search can mean reading most of a table.
@@ -107,7 +109,7 @@ def seek_slice(queryset, offset, limit):
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    if not isinstance(field, DateTimeField) or field.null or not _leads_an_index(model, name):
+    if not isinstance(field, DateTimeField) or field.null or not is_indexed(model, name):
         return None
     boundary = list(queryset.order_by(f"-{name}").values_list(name, flat=True)[offset : offset + 1])
     if not boundary:
@@ -115,10 +117,6 @@ def seek_slice(queryset, offset, limit):
     newer = queryset.filter(**{f"{name}__gt": boundary[0]}).order_by().count()
     skip = offset - newer
     return list(queryset.filter(**{f"{name}__lte": boundary[0]})[skip : skip + limit])
-
-
-def _leads_an_index(model, name):
-    return any(index.fields and index.fields[0].lstrip("-") == name for index in model._meta.indexes)
 
 
 def dashboard_counts(models):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from aria_admin.admin.urls import cached_reverse, change_url_template
+from aria_admin.admin.urls import cached_reverse, change_url
 from aria_admin.fields import EmbeddingField
 from aria_admin.text import truncate
 
@@ -34,7 +34,7 @@ def admin_url(obj, view="change"):
     try:
         if view == "changelist":
             return cached_reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        return change_url_template(opts).url(obj.pk)
+        return change_url(opts, obj.pk)
     except NoReverseMatch:
         return None
 
@@ -56,9 +56,12 @@ def embedding_summary(values, first=5):
     if values is None:
         return "-"
     norm = math.sqrt(sum(v * v for v in values))
-    head = ", ".join(f"{v:.4g}" for v in values[:first])
-    more = ", …" if len(values) > first else ""
-    return f"{len(values)} dims, norm {norm:.4f}: [{head}{more}]"
+    return embedding_text(len(values), norm, values[:first], more=len(values) > first)
+
+
+def embedding_text(dims, norm, head, *, more):
+    values = ", ".join(f"{v:.4g}" for v in head)
+    return f"{dims} dims, norm {norm:.4f}: [{values}{', …' if more else ''}]"
 
 
 def needs_list_cell(field):
@@ -85,8 +88,8 @@ def list_cell(field):
             dims = getattr(obj, f"{name}_dims", None)
             if dims is None:
                 return "-"
-            head = ", ".join(f"{v:.4g}" for v in getattr(obj, f"{name}_head") or [])
-            return f"{dims} dims, norm {getattr(obj, f'{name}_norm') or 0:.4f}: [{head}, …]"
+            head = getattr(obj, f"{name}_head") or []
+            return embedding_text(dims, getattr(obj, f"{name}_norm") or 0, head, more=True)
 
     elif isinstance(field, models.JSONField):
 

@@ -34,7 +34,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 
 from aria_admin.admin.display import list_time
-from aria_admin.admin.urls import SLOT, change_url_template
+from aria_admin.admin.urls import SLOT, change_url_pattern, quote_pk
 
 DATE_TYPES = (datetime.date, datetime.time)
 NOWRAP_FIELDS = (models.DateField, models.TimeField, models.ForeignKey)
@@ -176,7 +176,7 @@ class RowRenderer:
         self.columns = [
             Column(cl, index, name, self.links_to_change(index, name)) for index, name in enumerate(cl.list_display)
         ]
-        self.url_template = self.change_url_template()
+        self.change_url = self.change_url_with_filters()
 
     def links_to_change(self, index, name):
         links = self.cl.list_display_links
@@ -186,23 +186,20 @@ class RowRenderer:
             return index == 0
         return name in links
 
-    def change_url_template(self):
-        """The change URL with a {pk} slot and the preserved filters, or None."""
+    def change_url_with_filters(self):
+        """The change URL with SLOT for the pk and the list's filters
+        preserved, or None."""
         opts = self.cl.opts
         try:
-            template = change_url_template(opts, self.cl.model_admin.admin_site.name)
+            pattern = change_url_pattern(opts, self.cl.model_admin.admin_site.name)
         except NoReverseMatch:
             return None
-        url = add_preserved_filters(
-            {"preserved_filters": self.cl.preserved_filters, "opts": opts}, template.pattern
-        )
-        return template, url
+        return add_preserved_filters({"preserved_filters": self.cl.preserved_filters, "opts": opts}, pattern)
 
     def link(self, obj, text):
-        if self.url_template is None:
+        if self.change_url is None:
             return text
-        template, url = self.url_template
-        href = escape(url.replace(SLOT, template.quote_pk(getattr(obj, self.cl.pk_attname)), 1))
+        href = escape(self.change_url.replace(SLOT, quote_pk(getattr(obj, self.cl.pk_attname)), 1))
         opener = ""
         if self.cl.is_popup:
             value = obj.serializable_value(str(self.cl.to_field) if self.cl.to_field else self.cl.opts.pk.attname)

@@ -27,13 +27,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from aria_admin.bulk_update import log_history
+from aria_admin.admin.urls import change_url
+from aria_admin.bulk_update import log_history, update_returning
 from data_app import domain
 from data_app.models import Goal
 
 FILTER_PARAMS = ("sprint", "assignee", "priority", "tag", "q")
 ARCHIVED_SHOWN = 200
-URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 # What a card or an archived row shows; never the (long) description.
 CARD_FIELDS = (
     "id", "goal_id", "title", "status", "priority", "progress", "due_date", "completed_at",
@@ -237,14 +237,11 @@ class GoalBoard:
         # Plain rows, not model instances: 2,000 instances (with their init
         # signals) cost more than the whole rest of the page.
         goals = filters.apply(scope).values(*CARD_FIELDS)
-        # One reverse() for all cards: 2,000 reverses would dominate the page.
-        change_url = reverse(
-            "admin:data_app_goal_change", args=[URL_PLACEHOLDER], current_app=admin.admin_site.name
-        )
+        site = admin.admin_site.name
 
         def card(row):
             goal = SimpleNamespace(pk=row["id"], **row)
-            return Card(goal, change_url.replace(URL_PLACEHOLDER, str(goal.pk)), now)
+            return Card(goal, change_url(Goal._meta, goal.pk, site), now)
 
         columns = {c: [] for c in domain.BOARD_COLUMNS}
         for goal in goals.exclude(board_column=domain.ARCHIVED_COLUMN).order_by(
@@ -337,15 +334,13 @@ class GoalBoard:
     def archive(self, request):
         _, back = self._changing(request)
         with transaction.atomic():
-            goals = list(
-                Goal.objects.select_for_update().filter(domain.archivable_q()).only(
-                    "id", "goal_id", "title"
-                )
-            )
-            count = Goal.objects.filter(pk__in=[g.pk for g in goals]).update(
-                board_column=domain.ARCHIVED_COLUMN, updated_at=Now()
+            goals = update_returning(
+                Goal.objects.filter(domain.archivable_q()),
+                {"board_column": domain.ARCHIVED_COLUMN, "updated_at": Now()},
+                self.model_admin.history_fields,
             )
             log_history(request.user.pk, goals, CHANGE, [{"changed": {"fields": ["Board column"]}}])
+        count = len(goals)
         noun = "goal" if count == 1 else "goals"
         messages.success(
             request,

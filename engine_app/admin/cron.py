@@ -5,14 +5,13 @@ schedules with Aria's exact rules and shows what a schedule means and when it
 runs next.
 """
 
-import json
-
 from django import forms
 from django.contrib import admin
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from aria_admin.admin.display import compact_json
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import bulk_update, report, update_action
 from aria_admin.text import truncate
@@ -213,7 +212,7 @@ class EngineCronJobAdmin(AriaModelAdmin):
                     (b.executed_at or b.created_at).strftime("%Y-%m-%d %H:%M:%S UTC"),
                     b.status,
                     "-" if b.duration_ms is None else f"{b.duration_ms} ms",
-                    truncate(json.dumps(b.details, ensure_ascii=False), 120) if b.details else "",
+                    truncate(compact_json(b.details), 120) if b.details else "",
                 )
                 for b in beats
             ),
