@@ -275,7 +275,7 @@ def measure_bulk_action(bench, dbname):
                 BULK_FIELD: BULK_VALUES[n % 2], "index": "0", "select_across": "0",
                 "_selected_action": ids}
 
-    runs = max(5, bench.args.requests // 3)
+    runs = bench.args.requests  # as many as any page: the issue asks for 30 or more
     log(f"timing POST {changelist} {BULK_ACTION} x{runs} on {len(ids)} goals")
     timing = bench.time(changelist, method="POST", data=form, requests=runs, warmup=1,
                         expect=(302,), budget=None)
@@ -392,7 +392,7 @@ def parse_args(argv):
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=None,
                         help="gunicorn workers (default 2 x CPUs + 1)")
-    parser.add_argument("--page-budget", type=int, default=40,
+    parser.add_argument("--page-budget", type=int, default=120,
                         help="seconds per page before its timing stops early (>= 3 requests)")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS_PATH)
