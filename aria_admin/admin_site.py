@@ -1,6 +1,6 @@
 """Aria Admin's site: the dashboard index over Aria's two schemas.
 
-The index groups the 37 tables in "Aria data" and "Aria engine", each with
+The index groups the 39 tables in "Aria data" and "Aria engine", each with
 a plain-English name, a one-line description and its row count (exact for
 small tables, PostgreSQL's estimate, labelled "about", for big ones), plus
 the latest activity and heartbeats and links to the operator views.
@@ -56,6 +56,8 @@ TABLES = {
     "engine_app.engineconfigentry": ("Config", "Engine settings as JSON values by key."),
     "engine_app.engineagenttool": ("Agent tools", "Skill functions each agent may call."),
     "engine_app.llmmodelentry": ("LLM models", "The model catalogue: provider, tier, costs, context window."),
+    "engine_app.enginechatsessionarchive": ("Archived chat sessions", "Ended chat sessions Aria moved out of the live table (read-only)."),
+    "engine_app.enginechatmessagearchive": ("Archived chat messages", "Messages of archived chat sessions (read-only)."),
 }
 
 SECTIONS = [("data_app", "Aria data"), ("engine_app", "Aria engine")]
@@ -87,7 +89,7 @@ class AriaAdminSite(admin.AdminSite):
     def _build_app_dict(self, request, label=None):
         """Django's, with the URLs reversed once per process instead of
         three reverse() calls per table per page: the nav sidebar of every
-        page lists all 37 tables (a tenth of a list page's time)."""
+        page lists all 39 tables (a tenth of a list page's time)."""
         app_dict = {}
         for model, model_admin in self._registry.items():
             app_label = model._meta.app_label

@@ -1,4 +1,4 @@
-"""The 11 aria_engine tables, column for column as Aria creates them.
+"""The 13 aria_engine tables, column for column as Aria main (2026-02-28) creates them.
 
 The reference schema dumps in shared/reference are the contract: names,
 types, nullability, server defaults (db_default), keys, ON DELETE rules and
@@ -210,6 +210,7 @@ class EngineCronJob(models.Model):
     payload_type = models.CharField(max_length=50, db_default='prompt', choices=choices(domain.PAYLOAD_TYPES))
     payload = models.TextField()
     session_mode = models.CharField(max_length=50, db_default='isolated', choices=choices(domain.SESSION_MODES))
+    model = models.CharField(max_length=200, null=True, blank=True)
     max_duration_seconds = models.IntegerField(db_default=300, validators=[MinValueValidator(10), MaxValueValidator(3600)])
     retry_count = models.IntegerField(db_default=0, validators=[MinValueValidator(0), MaxValueValidator(5)])
     last_run_at = models.DateTimeField(null=True, blank=True)
@@ -261,6 +262,7 @@ class EngineAgentState(models.Model):
     rate_limit = models.JSONField(db_default={}, blank=True)
     last_active_at = models.DateTimeField(null=True, blank=True)
     metadata_json = models.JSONField(db_column='metadata', db_default={}, blank=True)
+    app_managed = models.BooleanField(db_default=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     updated_at = models.DateTimeField(db_default=Now(), auto_now=True)
 
@@ -336,6 +338,7 @@ class LlmModelEntry(models.Model):
     enabled = models.BooleanField(db_default=True)
     sort_order = models.IntegerField(db_default=100)
     extra = models.JSONField(db_default={}, blank=True)
+    app_managed = models.BooleanField(db_default=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     updated_at = models.DateTimeField(db_default=Now(), auto_now=True)
 
@@ -352,3 +355,83 @@ class LlmModelEntry(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.id})"
+
+
+class EngineChatSessionArchive(models.Model):
+    """An ended chat session that Aria moved out of ``chat_sessions``.
+
+    Aria copies the row as it was, so nothing here has a server default but
+    ``archived_at``: the copy carries the original's values.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    agent_id = models.CharField(max_length=100)
+    session_type = models.CharField(max_length=50, choices=choices(domain.CHAT_SESSION_TYPES))
+    title = models.CharField(max_length=500, null=True, blank=True)
+    system_prompt = models.TextField(null=True, blank=True)
+    model = models.CharField(max_length=200, null=True, blank=True)
+    temperature = models.FloatField(db_default=0.7)
+    max_tokens = models.IntegerField(db_default=4096)
+    context_window = models.IntegerField(db_default=50)
+    status = models.CharField(max_length=20, choices=choices(domain.CHAT_SESSION_STATUSES))
+    message_count = models.IntegerField(db_default=0)
+    total_tokens = models.IntegerField(db_default=0)
+    total_cost = models.DecimalField(max_digits=10, decimal_places=6, db_default=Decimal('0'))
+    metadata_json = models.JSONField(db_column='metadata', db_default={}, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = '"aria_engine"."chat_sessions_archive"'
+        verbose_name = 'archived chat session'
+        verbose_name_plural = 'archived chat sessions'
+        ordering = ['-archived_at']
+        indexes = [
+            models.Index(fields=['-archived_at'], name='idx_ecsa_archived'),
+            models.Index(fields=['session_type'], name='idx_ecsa_session_type'),
+            models.Index(fields=['status'], name='idx_ecsa_status'),
+            models.Index(fields=['-updated_at'], name='idx_ecsa_updated'),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.agent_id} chat {str(self.pk)[:8]}"
+
+
+class EngineChatMessageArchive(models.Model):
+    """A message of an archived chat session, copied as it was."""
+
+    id = models.UUIDField(primary_key=True)
+    session = models.ForeignKey('EngineChatSessionArchive', on_delete=models.DB_CASCADE, db_column='session_id', db_index=False, related_name='messages')
+    agent_id = models.CharField(max_length=100, null=True, blank=True)
+    role = models.CharField(max_length=20)
+    content = models.TextField()
+    thinking = models.TextField(null=True, blank=True)
+    tool_calls = models.JSONField(null=True, blank=True)
+    tool_results = models.JSONField(null=True, blank=True)
+    model = models.CharField(max_length=200, null=True, blank=True)
+    tokens_input = models.IntegerField(null=True, blank=True)
+    tokens_output = models.IntegerField(null=True, blank=True)
+    cost = models.DecimalField(max_digits=10, decimal_places=6, null=True, blank=True)
+    latency_ms = models.IntegerField(null=True, blank=True)
+    embedding = EmbeddingField(dimensions=1536, null=True, blank=True)
+    metadata_json = models.JSONField(db_column='metadata', db_default={}, blank=True)
+    created_at = models.DateTimeField()
+    archived_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = '"aria_engine"."chat_messages_archive"'
+        verbose_name = 'archived chat message'
+        verbose_name_plural = 'archived chat messages'
+        ordering = ['-archived_at']
+        indexes = [
+            models.Index(fields=['-archived_at'], name='idx_ecma_archived'),
+            models.Index(fields=['created_at'], name='idx_ecma_created'),
+            models.Index(fields=['role'], name='idx_ecma_role'),
+            models.Index(fields=['session'], name='idx_ecma_session'),
+            models.Index(fields=['session', 'created_at'], name='idx_ecma_session_created'),
+        ]
+
+    def __str__(self):
+        return f"{self.role}: {truncate(self.content)}"

@@ -22,10 +22,13 @@ from aria_admin.catalog import read_catalog
 REFERENCE = Path(
     os.environ.get("ARIA_REFERENCE_DIR") or Path(settings.BASE_DIR).parent / "shared" / "reference"
 )
-PGVECTOR_DUMP = REFERENCE / "aria_warehouse_v3_pgvector.sql"
-JSONB_DUMP = REFERENCE / "aria_warehouse_v3_jsonb.sql"
+# Aria main (2026-02-28) is the shape we create; v3.0.0 is the older level we adopt and upgrade.
+PGVECTOR_DUMP = REFERENCE / "aria_warehouse_main_2026-02-28_pgvector.sql"
+JSONB_DUMP = REFERENCE / "aria_warehouse_main_2026-02-28_jsonb.sql"
+V3_PGVECTOR_DUMP = REFERENCE / "aria_warehouse_v3_pgvector.sql"
+V3_JSONB_DUMP = REFERENCE / "aria_warehouse_v3_jsonb.sql"
 
-# The seed's ForeignKey summary: (table, column) -> (referenced, ON DELETE).
+# The seed's ForeignKey summary, plus Aria main's archive key: (table, column) -> (referenced, ON DELETE).
 FK_SUMMARY = {
     ("aria_data.social_posts", "reply_to"): ("aria_data.social_posts(post_id)", "SET NULL"),
     ("aria_data.knowledge_relations", "from_entity"): ("aria_data.knowledge_entities(id)", "CASCADE"),
@@ -37,6 +40,9 @@ FK_SUMMARY = {
     ("aria_data.sentiment_events", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
     ("aria_data.model_usage", "session_id"): ("aria_data.agent_sessions(id)", "SET NULL"),
     ("aria_engine.chat_messages", "session_id"): ("aria_engine.chat_sessions(id)", "CASCADE"),
+    # Aria main (2026-02-28):
+    ("aria_engine.chat_messages_archive", "session_id"): (
+        "aria_engine.chat_sessions_archive(id)", "CASCADE"),
 }
 
 
@@ -73,8 +79,11 @@ def vector_available_on_server():
     return row is not None
 
 
-def fitting_dump():
-    """The reference dump this server can load: Aria made each on its kind."""
+def fitting_dump(level="main"):
+    """The reference dump of Aria ``level`` ("main" or "v3") that this server
+    can load: Aria made each on its kind."""
+    if level == "v3":
+        return V3_PGVECTOR_DUMP if vector_available_on_server() else V3_JSONB_DUMP
     return PGVECTOR_DUMP if vector_available_on_server() else JSONB_DUMP
 
 
@@ -152,20 +161,21 @@ def reference_catalog():
 
 
 def catalog_built_from_models():
-    """The catalog of the 37 tables created straight from the current models.
+    """The catalog of the 39 tables created straight from the current models.
 
     No migration file is involved: on schema-qualified tables, Django's
     migrations drop an index by its bare name (DROP INDEX IF EXISTS, so
     nothing happens) and look foreign keys up in search_path (so an
     on_delete change is a no-op); a model change whose migration silently
-    does nothing still shows up here. The bootstrap and trigram steps are the
-    migrations' own functions. Needs database access (django_db_blocker).
+    does nothing still shows up here. The bootstrap, trigram and HNSW steps are
+    the migrations' own functions. Needs database access (django_db_blocker).
     """
     from django.apps import apps
     from django.db import connections
 
     bootstrap = importlib.import_module("data_app.migrations.0001_bootstrap")
     trigram = importlib.import_module("data_app.migrations.0003_thoughts_trigram")
+    hnsw = importlib.import_module("engine_app.migrations.0003_hnsw_indexes")
     name = database_name("models")
     alias = "aria_built_from_models"
     create_database(name)
@@ -180,6 +190,8 @@ def catalog_built_from_models():
             editor.deferred_sql.sort(key=lambda sql: "FOREIGN KEY" in str(sql))
         with connections[alias].schema_editor() as editor:
             trigram.create_trigram_index(apps, editor)
+        with connections[alias].schema_editor(atomic=False) as editor:
+            hnsw.create_hnsw_indexes(apps, editor)
         with connections[alias].cursor() as cursor:
             return read_catalog(cursor)
     finally:

@@ -1,4 +1,4 @@
-"""Minimal rows for every one of Aria's 37 tables.
+"""Minimal rows for every one of Aria's 39 tables.
 
 Two ways in: ``insert_as_aria`` writes plain SQL giving only the columns the
 database requires (NOT NULL without a server default), as Aria's API does;
@@ -8,6 +8,7 @@ database requires (NOT NULL without a server default), as Aria's API does;
 import itertools
 import json
 import re
+import uuid
 from decimal import Decimal
 
 from django.apps import apps
@@ -143,6 +144,8 @@ def orm_value(field):
         return {"made": "by the ORM"}
     if internal == "DateTimeField":
         return timezone.now()
+    if internal == "UUIDField":  # an archive copies the original row's id
+        return uuid.uuid4()
     raise AssertionError(f"no sample value for {field}")
 
 

@@ -250,7 +250,7 @@ def test_dashboard_shows_two_sections_counts_latest_rows_and_operator_views(supe
     assert "<title>Dashboard | Aria Admin</title>" in html
     assert "<caption>Aria data</caption>" in html and "<caption>Aria engine</caption>" in html
     sections = {s["title"]: s for s in response.context["aria_sections"]}
-    assert len(sections["Aria data"]["tables"]) == 26 and len(sections["Aria engine"]["tables"]) == 11
+    assert len(sections["Aria data"]["tables"]) == 26 and len(sections["Aria engine"]["tables"]) == 13
     memories = next(t for t in sections["Aria data"]["tables"] if t["table"] == "aria_data.memories")
     assert (memories["rows"], memories["estimated"], memories["name"]) == (1, False, "Memories")
     assert "deployed" in html and "work_cycle" in html

@@ -1,6 +1,6 @@
 """Helpers shared by the tests/test_admin_*.py files (no tests here).
 
-The 37 Aria models, their admin URLs, clients for a superuser, a staff
+The 39 Aria models (EDITABLE_MODELS: all but the two read-only archives), their admin URLs, clients for a superuser, a staff
 user without permissions and a plain user, and rows written the way Aria
 writes them (plain SQL; the schema catalog is read once per test).
 """
@@ -13,6 +13,8 @@ from django.urls import reverse
 from tests import sample_rows
 
 ARIA_MODELS = [m for app in ("data_app", "engine_app") for m in apps.get_app_config(app).get_models()]
+READ_ONLY_MODELS = [m for m in ARIA_MODELS if m._meta.db_table.endswith('_archive"')]
+EDITABLE_MODELS = [m for m in ARIA_MODELS if m not in READ_ONLY_MODELS]
 
 
 def model_id(model):

@@ -88,7 +88,7 @@ def test_bootstrap_creates_an_empty_database_and_imports_yaml():
         )
         assert result.returncode == 0, result.stderr
         assert f"{name}: created schemas, extensions" in result.stdout
-        assert "and 37 tables" in result.stdout
+        assert "and 39 tables" in result.stdout
         assert compare(refdb.reference_catalog(), refdb.catalog_of(name)) == []
         assert refdb.sql(name, "SELECT to_regclass('public.auth_user')")[0][0] == "auth_user"
         assert refdb.sql(name, "SELECT count(*) FROM aria_engine.llm_models")[0][0] > 0
@@ -124,7 +124,7 @@ def test_bootstrap_adopts_a_warehouse_aria_created_without_touching_a_row(aria_w
 
     result = refdb.manage("aria_bootstrap", database=name)
     assert result.returncode == 0, result.stderr
-    assert f"{name}: adopted Aria's warehouse (37 tables match the models)" in result.stdout
+    assert f"{name}: adopted Aria's warehouse (39 tables match the models)" in result.stdout
     assert checksums(name) == rows
     assert compare(catalog, refdb.catalog_of(name)) == []
     recorded = recorded_migrations(name)

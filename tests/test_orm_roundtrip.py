@@ -50,7 +50,7 @@ def test_create_read_update_delete(db, model):
 
 
 def test_every_model_is_round_tripped():
-    assert len(aria_models()) == 37
+    assert len(aria_models()) == 39
     assert {m.__name__ for m in aria_models()} >= set(EMBEDDINGS)
 
 

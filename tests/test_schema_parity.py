@@ -44,7 +44,7 @@ def test_the_accepted_equivalences_are_exactly_the_three():
 
 def test_migrated_database_matches_the_reference_dump(reference, migrated, vector_installed):
     assert compare(reference, migrated) == []
-    assert len(migrated.tables) == 37
+    assert len(migrated.tables) == 39
     embedding = migrated.columns[("aria_data.semantic_memories", "embedding")][0]
     assert embedding == ("vector(768)" if vector_installed else "jsonb")
     assert (refdb.fitting_dump() == refdb.PGVECTOR_DUMP) == vector_installed
@@ -110,7 +110,7 @@ def test_removing_any_single_on_delete_rule_is_reported(reference, migrated):
     foreign_keys = [
         key for key, (kind, _) in sorted(migrated.constraints.items()) if kind == "foreign key"
     ]
-    assert len(foreign_keys) == 10
+    assert len(foreign_keys) == 11
     for table, name in foreign_keys:
         mutated = copy.deepcopy(migrated)
         kind, definition = mutated.constraints[(table, name)]

@@ -2,7 +2,7 @@
 
 reverse() walks the URL resolver on every call; a list page links each
 row to its change form and each foreign key to its record, and the nav
-sidebar of every page links all 37 tables. A URL without per-row parts is
+sidebar of every page links all 39 tables. A URL without per-row parts is
 reversed once per process (per urlconf and script prefix); a change URL
 differs between rows only in the primary key, so its pattern is reversed
 once with a slot and the key put in with the quoting reverse() applies.

@@ -63,7 +63,7 @@ def browser(playwright_driver):
 
 
 def truncate_aria_tables():
-    """Empty Aria's 37 tables.
+    """Empty Aria's 39 tables.
 
     Django's flush after a transactional test leaves them alone (their
     schema-qualified names are not in its list of tables), and rows the

@@ -107,7 +107,7 @@ class ScratchSchema:
 
 class Command(BaseCommand):
     help = (
-        "Create Aria's schemas, extensions and 37 tables in an empty database, "
+        "Create Aria's schemas, extensions and 39 tables in an empty database, "
         "or adopt a warehouse Aria's API created (after checking that its schema "
         "matches ours exactly), or apply new migrations to one we manage."
     )
