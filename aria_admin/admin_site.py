@@ -138,20 +138,25 @@ class AriaAdminSite(admin.AdminSite):
     def aria_sections(self, app_list):
         """The two sections of tables the user may see (``app_list``), with
         descriptions and counts."""
+        from aria_admin import schema_health
         from aria_admin.admin.counts import dashboard_counts
 
         apps = {app["app_label"]: app for app in app_list}
         shown = [(label, title, apps[label]["models"]) for label, title in SECTIONS if label in apps]
-        counts = dashboard_counts([m["model"] for _, _, models in shown for m in models])
+        state = schema_health.current()
+        counts = dashboard_counts(
+            [m["model"] for _, _, models in shown for m in models if not state.problems_for(m["model"])]
+        )
         sections = []
         for label, title, models in shown:
             tables = []
             for entry in models:
                 model = entry["model"]
                 name, description = TABLES.get(model._meta.label_lower, (entry["name"], ""))
-                rows, estimated = counts[model]
+                rows, estimated = counts.get(model, (None, False))
                 tables.append(
                     {
+                        "problems": state.problems_for(model),
                         "name": name,
                         "description": description,
                         "table": model._meta.db_table.replace('"', ""),

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A table whose schema drifted answers a page naming the difference.
+    "aria_admin.schema_pages.SchemaDriftMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aria_admin.schema_pages.schema_state",
             ],
             # aria_admin's app config is Django's admin (label "admin"), so
             # its tag libraries are named here rather than discovered.

@@ -32,18 +32,25 @@ def test_healthz_answers_for_any_host_without_login(client, db):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(
-    "host, port",
-    [
-        ("127.0.0.1", "1"),  # nothing listens: refused at once
-        ("10.255.255.1", "5432"),  # unroutable: the probe's own timeout answers
-    ],
-)
-def test_healthz_is_503_when_the_database_does_not_answer(client, db, host, port):
+@pytest.fixture
+def silent_port():
+    """A loopback port that accepts connections and never answers (a hung
+    server): only the probe's own timeout can end the wait."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield str(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("hung", [False, True], ids=["refused", "hung"])
+def test_healthz_is_503_when_the_database_does_not_answer(client, db, hung, request):
     from django.db import connection
 
+    port = request.getfixturevalue("silent_port") if hung else "1"  # nothing listens on 1
     original = connection.settings_dict
-    connection.settings_dict = {**original, "HOST": host, "PORT": port}
+    connection.settings_dict = {**original, "HOST": "127.0.0.1", "PORT": port}
     try:
         response = client.get("/healthz")
     finally:
