@@ -196,7 +196,8 @@ DRIFT = {
         "missing column aria_data.goals.title",
     "ALTER TABLE aria_data.memories ALTER COLUMN key TYPE text":
         "column aria_data.memories.key: type is text, expected character varying(255)",
-    "ALTER TABLE aria_engine.llm_models ADD COLUMN owner text NOT NULL":
+    "ALTER TABLE aria_engine.llm_models ADD COLUMN owner text NOT NULL DEFAULT 'aria'; "
+    "ALTER TABLE aria_engine.llm_models ALTER COLUMN owner DROP DEFAULT":
         "extra column aria_engine.llm_models.owner is NOT NULL without a default: "
         "inserts that do not name it fail",
     "DROP TABLE aria_data.heartbeat_log":
@@ -206,6 +207,13 @@ DRIFT = {
         "constraint cron_jobs_pkey on aria_engine.cron_jobs is primary key PRIMARY KEY (id, name), "
         "expected primary key PRIMARY KEY (id)",
 }
+# The changed key's unique index is named too.
+DRIFT_LINES = [
+    *DRIFT.values(),
+    "index cron_jobs_pkey on aria_engine.cron_jobs is CREATE UNIQUE INDEX cron_jobs_pkey ON "
+    "aria_engine.cron_jobs USING btree (id, name), expected CREATE UNIQUE INDEX cron_jobs_pkey "
+    "ON aria_engine.cron_jobs USING btree (id)",
+]
 
 
 def assert_refused(name, rows, recorded, events):
@@ -214,9 +222,9 @@ def assert_refused(name, rows, recorded, events):
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
         lines = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
-        assert sorted(lines[:-1]) == sorted(DRIFT.values())
+        assert sorted(lines[:-1]) == sorted(DRIFT_LINES)
         assert lines[-1] == (
-            f"CommandError: {name} differs from the models in 5 ways (listed above); "
+            f"CommandError: {name} differs from the models in 6 ways (listed above); "
             "nothing was changed."
         )
         assert refdb.checksums(name) == rows
@@ -226,6 +234,7 @@ def assert_refused(name, rows, recorded, events):
 
 def test_drift_is_refused_before_adoption():
     with refdb.loaded_database("drift") as name:
+        refdb.insert_like_aria(name, refdb.catalog_of(name))
         for statement in DRIFT:
             refdb.sql(name, statement)
         assert_refused(name, refdb.checksums(name), None, None)
@@ -235,6 +244,7 @@ def test_drift_is_refused_after_adoption_too():
     with refdb.loaded_database("drift_managed") as name:
         adopted = refdb.manage("aria_bootstrap", database=name)
         assert adopted.returncode == 0, adopted.stderr
+        refdb.insert_like_aria(name, refdb.catalog_of(name))
         for statement in DRIFT:
             refdb.sql(name, statement)
         events = refdb.warehouse_events(name)
