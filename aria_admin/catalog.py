@@ -108,57 +108,138 @@ def _index_body(definition):
     return re.sub(r"^CREATE (UNIQUE )?INDEX \S+ ON ", r"CREATE \1INDEX ON ", definition)
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One difference between the expected catalog and the live one.
+
+    ``drift`` is True when the dashboard or Aria would break on it (see
+    ``classify``); ``missing`` names the piece the live catalog lacks, as
+    ("table", table), ("column", table, column), ("constraint", table, name)
+    or ("index", table, name), so that an upgrade can add exactly it.
+    """
+
+    line: str
+    drift: bool
+    missing: tuple = None
+
+
+def differences(expected, actual):
+    """Every difference from ``expected`` (the contract) to ``actual``.
+
+    Keys and indexes are compared only when ``expected`` lists some: a
+    catalog holding only tables and columns (built from the models) checks
+    just those.
+    """
+    found = []
+    for table in sorted(expected.tables - actual.tables):
+        found.append(Difference(f"missing table {table}", True, ("table", table)))
+    for table in sorted(actual.tables - expected.tables):
+        found.append(Difference(f"extra table {table}", False))
+    common = expected.tables & actual.tables
+    found += _column_differences(expected.columns, actual.columns, common)
+    if expected.constraints:
+        found += _named_differences(
+            expected.constraints, actual.constraints, "constraint", common,
+            is_key=lambda value: True,
+        )
+    if expected.indexes:
+        found += _named_differences(
+            expected.indexes, actual.indexes, "index", common,
+            is_key=lambda definition: definition.startswith("CREATE UNIQUE"),
+        )
+        want_bodies = Counter(_index_body(d) for d in expected.indexes.values())
+        have_bodies = Counter(_index_body(d) for d in actual.indexes.values())
+        for body, count in sorted(have_bodies.items()):
+            if count > 1 and count > want_bodies.get(body, 0):
+                found.append(Difference(f"index body present {count} times: {body}", False))
+    return found
+
+
 def compare(expected, actual):
     """Differences from ``expected`` (the contract) to ``actual``, one line each."""
-    diffs = []
-    for table in sorted(expected.tables - actual.tables):
-        diffs.append(f"missing table {table}")
-    for table in sorted(actual.tables - expected.tables):
-        diffs.append(f"extra table {table}")
-    common = expected.tables & actual.tables
+    return [difference.line for difference in differences(expected, actual)]
+
+
+def classify(expected, actual):
+    """Split the differences into (drift, warnings), two lists of lines.
+
+    The one rule for what a warehouse may differ in. Drift is what breaks
+    the dashboard or Aria's writes: a missing table or column, a column of
+    another type or nullability, a NOT NULL column without a default (ours
+    that lost it, or one we do not know, which our inserts would omit), a
+    missing or changed key (primary, unique, foreign, check, or unique
+    index). Warnings are what a later Aria may add and our ORM never names
+    (a table, a nullable or defaulted column, an index, a constraint), plus
+    other default changes and missing or redundant plain indexes, which
+    cost speed but not correctness.
+    """
+    found = differences(expected, actual)
+    return (
+        [d.line for d in found if d.drift],
+        [d.line for d in found if not d.drift],
+    )
+
+
+def _column_differences(expected, actual, tables):
+    found = []
     labels = ("type", "nullability", "default")
-    for key in sorted(expected.columns):
-        if key[0] not in common:
-            continue
+    for key in sorted(expected):
         table, column = key
-        if key not in actual.columns:
-            diffs.append(f"missing column {table}.{column}")
+        if table not in tables:
             continue
-        want, have = expected.columns[key], actual.columns[key]
+        if key not in actual:
+            found.append(
+                Difference(f"missing column {table}.{column}", True, ("column", table, column))
+            )
+            continue
+        want, have = expected[key], actual[key]
         for label, w, h in zip(labels, want, have):
-            if w != h:
-                if label == "nullability":
-                    w, h = ("NOT NULL" if w else "NULL"), ("NOT NULL" if h else "NULL")
-                diffs.append(f"column {table}.{column}: {label} is {h}, expected {w}")
-    for key in sorted(set(actual.columns) - set(expected.columns)):
-        if key[0] in common:
-            diffs.append(f"extra column {key[0]}.{key[1]}")
-    diffs += _compare_named(expected.constraints, actual.constraints, "constraint", common)
-    diffs += _compare_named(expected.indexes, actual.indexes, "index", common)
-    want_bodies = Counter(_index_body(d) for d in expected.indexes.values())
-    have_bodies = Counter(_index_body(d) for d in actual.indexes.values())
-    for body, count in sorted(have_bodies.items()):
-        if count > 1 and count > want_bodies.get(body, 0):
-            diffs.append(f"index body present {count} times: {body}")
-    return diffs
+            if w == h:
+                continue
+            # A lost default breaks only inserts that omit a NOT NULL column.
+            drift = label != "default" or (h is None and have[1])
+            if label == "nullability":
+                w, h = ("NOT NULL" if w else "NULL"), ("NOT NULL" if h else "NULL")
+            found.append(Difference(f"column {table}.{column}: {label} is {h}, expected {w}", drift))
+    for key in sorted(set(actual) - set(expected)):
+        if key[0] in tables:
+            _, notnull, default = actual[key]
+            if notnull and default is None:
+                line = (
+                    f"extra column {key[0]}.{key[1]} is NOT NULL without a default: "
+                    "inserts that do not name it fail"
+                )
+                found.append(Difference(line, True))
+            else:
+                found.append(Difference(f"extra column {key[0]}.{key[1]}", False))
+    return found
 
 
-def _compare_named(expected, actual, what, tables):
-    diffs = []
+def _named_differences(expected, actual, what, tables, is_key):
+    found = []
     for key in sorted(expected):
         if key[0] not in tables:
             continue
         if key not in actual:
-            diffs.append(f"missing {what} {key[1]} on {key[0]}: {_show(expected[key])}")
+            found.append(
+                Difference(
+                    f"missing {what} {key[1]} on {key[0]}: {_show(expected[key])}",
+                    is_key(expected[key]),
+                    (what, key[0], key[1]),
+                )
+            )
         elif expected[key] != actual[key]:
-            diffs.append(
-                f"{what} {key[1]} on {key[0]} is {_show(actual[key])}, "
-                f"expected {_show(expected[key])}"
+            found.append(
+                Difference(
+                    f"{what} {key[1]} on {key[0]} is {_show(actual[key])}, "
+                    f"expected {_show(expected[key])}",
+                    is_key(expected[key]) or is_key(actual[key]),
+                )
             )
     for key in sorted(set(actual) - set(expected)):
         if key[0] in tables:
-            diffs.append(f"extra {what} {key[1]} on {key[0]}: {_show(actual[key])}")
-    return diffs
+            found.append(Difference(f"extra {what} {key[1]} on {key[0]}: {_show(actual[key])}", False))
+    return found
 
 
 def _show(value):

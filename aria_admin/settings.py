@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "axes",
     "aria_admin.admin_log",
+    "aria_admin.warehouse",
     "data_app",
     "engine_app",
 ]

@@ -59,7 +59,7 @@ def server():
 
 
 def connect(dbname, **kwargs):
-    return psycopg.connect(dbname=dbname, autocommit=True, **server(), **kwargs)
+    return psycopg.connect(dbname=dbname, **{"autocommit": True, **server(), **kwargs})
 
 
 def database_name(suffix):
@@ -154,10 +154,15 @@ def manage(*args, database=None, env=None):
 
 
 @functools.cache
-def reference_catalog():
-    """The catalog of the reference dump that fits this server, read once."""
-    with loaded_database("reference") as name:
+def catalog_of_dump(dump):
+    """The catalog of a reference dump, loaded on this server, read once."""
+    with loaded_database("reference", dump) as name:
         return catalog_of(name)
+
+
+def reference_catalog():
+    """The catalog of Aria main's reference dump that fits this server."""
+    return catalog_of_dump(fitting_dump())
 
 
 def catalog_built_from_models():
@@ -199,3 +204,112 @@ def catalog_built_from_models():
         del connections[alias]
         del connections.settings[alias]
         drop_database(name)
+
+
+# Rows and migration records of a warehouse, to prove what a command changed --
+
+def checksums(name, catalog=None):
+    """Row count and md5 of every Aria table (of ``catalog``'s columns only,
+    when given: an upgrade adds columns, and must keep every existing value)."""
+    catalog = catalog or catalog_of(name)
+    result = {}
+    for table in sorted(catalog.tables):
+        columns = ", ".join(f'"{c}"' for t, c in sorted(catalog.columns) if t == table)
+        result[table] = sql(
+            name,
+            f"SELECT count(*), md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) "
+            f"FROM (SELECT {columns} FROM {table}) r",
+        )[0]
+    return result
+
+
+def recorded_migrations(name):
+    if sql(name, "SELECT to_regclass('public.django_migrations')")[0][0] is None:
+        return None
+    return sql(name, "SELECT app, name FROM django_migrations ORDER BY id")
+
+
+def warehouse_events(name):
+    """(action, level_found) of every aria_bootstrap record, oldest first."""
+    if sql(name, "SELECT to_regclass('public.aria_admin_warehouse_event')")[0][0] is None:
+        return None
+    return sql(name, "SELECT action, level_found FROM aria_admin_warehouse_event ORDER BY id")
+
+
+def insert_like_aria(name, catalog):
+    """One row in every table of ``catalog`` by a plain INSERT naming only
+    the columns that catalog says are required (NOT NULL, no default), as
+    the Aria whose shape ``catalog`` is writes; parents before children."""
+    import re
+
+    from .sample_rows import sql_literal
+
+    parents = {}
+    for (table, _), (kind, definition) in catalog.constraints.items():
+        if kind == "foreign key":
+            column, parent, parent_column = re.match(
+                r"FOREIGN KEY \((\w+)\) REFERENCES ([\w.]+)\((\w+)\)", definition
+            ).groups()
+            parents[(table, column)] = (parent, parent_column)
+    done, remaining, written = [], sorted(catalog.tables), {}
+    while remaining:
+        table = next(
+            t for t in remaining
+            if all(parents[k][0] in done or parents[k][0] == t
+                   for k in parents if k[0] == t and _required(catalog, k))
+        )
+        columns, values, params = [], [], []
+        for key in sorted(k for k in catalog.columns if k[0] == table and _required(catalog, k)):
+            columns.append(f'"{key[1]}"')
+            type_ = catalog.columns[key][0]
+            if key in parents:
+                parent, parent_column = parents[key]
+                values.append("%s")  # the parent row this call wrote
+                params.append(written[parent][parent_column])
+            elif type_.startswith(("vector", "public.vector")):
+                dims = int(re.search(r"\((\d+)\)", type_).group(1))
+                values.append(f"'[{','.join(['0.25'] * dims)}]'::public.vector")
+            else:
+                value, extra = sql_literal(type_)
+                values.append(value)
+                params += extra
+        rows = f"({', '.join(columns)}) VALUES ({', '.join(values)})" if columns else "DEFAULT VALUES"
+        written[table] = sql(name, f"INSERT INTO {table} AS t {rows} RETURNING to_jsonb(t)", params)[0][0]
+        done.append(table)
+        remaining.remove(table)
+    return done
+
+
+def _required(catalog, key):
+    _, notnull, default = catalog.columns[key]
+    return notnull and default is None
+
+
+# Aria's start-up DDL, replayed from a dump ---------------------------------
+
+def replay_aria_startup(name, dump):
+    """Run on ``name`` what Aria's start-up runs: ``CREATE SCHEMA IF NOT
+    EXISTS litellm``, each of the dump's tables IF NOT EXISTS (a table it
+    creates gets its keys), and each of its indexes IF NOT EXISTS (HNSW
+    included). Returns the tables it created."""
+    import re
+
+    statements = [s.strip() for s in Path(dump).read_text().split(";\n")]
+    statements = [re.sub(r"^(--.*\n|\s*\n)*", "", s) for s in statements]
+    created = []
+    with connect(name) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS litellm")
+        for statement in statements:
+            match = re.match(r"CREATE TABLE ([\w.]+) \(", statement)
+            if match:
+                exists = conn.execute("SELECT to_regclass(%s)", [match.group(1)]).fetchone()[0]
+                if exists is None:
+                    conn.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+                    created.append(match.group(1))
+        for statement in statements:
+            match = re.match(r"ALTER TABLE ONLY ([\w.]+)\s+ADD CONSTRAINT", statement)
+            if match and match.group(1) in created:
+                conn.execute(statement)
+            if re.match(r"CREATE (UNIQUE )?INDEX ", statement):
+                conn.execute(re.sub(r"INDEX ", "INDEX IF NOT EXISTS ", statement, count=1))
+    return created

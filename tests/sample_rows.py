@@ -37,7 +37,7 @@ def unique_text(length=100):
 
 # Plain SQL, the way Aria's API writes -------------------------------------
 
-def _sql_literal(type_):
+def sql_literal(type_):
     """A value (SQL text, parameters) for a required column of this type."""
     if type_.startswith(("character varying", "text")):
         match = re.search(r"\((\d+)\)", type_)
@@ -105,7 +105,7 @@ def insert_as_aria(model, **values):
             )
             params.append(parent_pk)
         else:
-            sql, extra = _sql_literal(catalog.columns[(table, column)][0])
+            sql, extra = sql_literal(catalog.columns[(table, column)][0])
             placeholders.append(sql)
             params += extra
     pk = model._meta.pk.column

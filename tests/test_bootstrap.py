@@ -17,30 +17,8 @@ from . import refdb
 REFERENCE = refdb.REFERENCE
 
 
-def checksums(name):
-    """Row count and md5 of every Aria table, to prove nothing was changed."""
-    tables = [
-        row[0]
-        for row in refdb.sql(
-            name,
-            "SELECT schemaname || '.' || tablename FROM pg_tables "
-            "WHERE schemaname IN ('aria_data', 'aria_engine') ORDER BY 1",
-        )
-    ]
-    return {
-        table: refdb.sql(
-            name,
-            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-            f"FROM {table} t",
-        )[0]
-        for table in tables
-    }
-
-
-def recorded_migrations(name):
-    if refdb.sql(name, "SELECT to_regclass('public.django_migrations')")[0][0] is None:
-        return None
-    return refdb.sql(name, "SELECT app, name FROM django_migrations ORDER BY id")
+checksums = refdb.checksums
+recorded_migrations = refdb.recorded_migrations
 
 
 def add_rows_as_aria(name):
@@ -99,6 +77,17 @@ def test_bootstrap_creates_an_empty_database_and_imports_yaml():
         assert again.returncode == 0, again.stderr
         assert again.stdout.strip() == f"{name}: managed and up to date; nothing to do."
         assert (recorded_migrations(name), checksums(name)) == before
+        assert refdb.warehouse_events(name) == [("created", "empty")]
+
+        # Aria (either version) starting on it: its DDL IF NOT EXISTS is no drift.
+        for dump in (refdb.fitting_dump("v3"), refdb.fitting_dump("main")):
+            assert refdb.replay_aria_startup(name, dump) == []
+        again = refdb.manage("aria_bootstrap", database=name)
+        assert (again.returncode, again.stderr) == (0, "")
+        assert again.stdout.strip() == f"{name}: managed and up to date; nothing to do."
+        assert compare(refdb.reference_catalog(), refdb.catalog_of(name)) == []
+        assert refdb.sql(name, "SELECT to_regnamespace('litellm')::text") == [("litellm",)]
+
         refdb.sql(name, "DELETE FROM django_migrations WHERE app = 'sessions'")
         before = (recorded_migrations(name), checksums(name))
         check = refdb.manage("aria_bootstrap", "--check", database=name)
@@ -128,6 +117,8 @@ def test_bootstrap_adopts_a_warehouse_aria_created_without_touching_a_row(aria_w
     assert checksums(name) == rows
     assert compare(catalog, refdb.catalog_of(name)) == []
     recorded = recorded_migrations(name)
+    assert refdb.warehouse_events(name) == [("adopted", "main 2026-02-28")]
+    assert ("engine_app", "0003_hnsw_indexes") in recorded
     assert ("data_app", "0001_bootstrap") in recorded
     assert ("data_app", "0003_thoughts_trigram") in recorded
     assert ("engine_app", "0001_initial") in recorded
@@ -153,14 +144,19 @@ def test_bootstrap_refuses_a_warehouse_with_a_dropped_column(aria_warehouse):
         result = refdb.manage("aria_bootstrap", *args, database=name)
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
-        lines = result.stderr.strip().splitlines()
-        assert lines[0] == "missing column aria_data.goals.sprint"
-        assert lines[1].startswith("missing index idx_goals_sprint on aria_data.goals")
-        assert lines[-1] == (
-            f"CommandError: {name} differs from the models in 3 ways (listed above); "
-            "nothing was changed."
-        )
+        assert result.stderr.strip().splitlines() == [
+            # The index went with the column: slower, not wrong, so a warning.
+            "warning: missing index idx_goals_sprint on aria_data.goals: "
+            "CREATE INDEX idx_goals_sprint ON aria_data.goals USING btree (sprint)",
+            "warning: missing index idx_goals_sprint_column_position on aria_data.goals: "
+            "CREATE INDEX idx_goals_sprint_column_position ON aria_data.goals "
+            'USING btree (sprint, board_column, "position")',
+            "missing column aria_data.goals.sprint",
+            f"CommandError: {name} differs from the models in 1 way (listed above); "
+            "nothing was changed.",
+        ]
         assert recorded_migrations(name) is None
+        assert refdb.warehouse_events(name) is None
         assert checksums(name) == rows
         assert refdb.sql(
             name,
