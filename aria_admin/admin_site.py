@@ -77,7 +77,10 @@ class AriaAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         aria = {label for label, _ in SECTIONS}
         app_list = self.get_app_list(request)
+        from aria_admin.warehouse.models import latest_level
+
         context = {
+            "aria_bootstrapped": latest_level(),
             "aria_sections": self.aria_sections(app_list),
             "other_apps": [a for a in app_list if a["app_label"] not in aria],
             "operator_views": self.operator_views(),

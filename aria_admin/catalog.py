@@ -245,32 +245,3 @@ def _named_differences(expected, actual, what, tables, is_key):
 def _show(value):
     return " ".join(value) if isinstance(value, tuple) else value
 
-
-def classify(expected, actual):
-    """(drift, warnings): what stops us from serving, and what a later Aria
-    may add without harm (our ORM never names it)."""
-    drift, warnings = [], []
-    for table in sorted(expected.tables - actual.tables):
-        drift.append(f"missing table {table}")
-    for table in sorted(actual.tables - expected.tables):
-        warnings.append(f"extra table {table} (not used by the dashboard)")
-    common = expected.tables & actual.tables
-    for key in sorted(k for k in expected.columns if k[0] in common):
-        table, column = key
-        if key not in actual.columns:
-            drift.append(f"missing column {table}.{column}")
-            continue
-        (want_type, want_notnull, _), (have_type, have_notnull, _) = expected.columns[key], actual.columns[key]
-        if want_type != have_type:
-            drift.append(f"column {table}.{column}: type is {have_type}, expected {want_type}")
-        if want_notnull != have_notnull:
-            have = "NOT NULL" if have_notnull else "NULL"
-            want = "NOT NULL" if want_notnull else "NULL"
-            drift.append(f"column {table}.{column}: nullability is {have}, expected {want}")
-    for key in sorted(k for k in actual.columns if k[0] in common and k not in expected.columns):
-        _, notnull, default = actual.columns[key]
-        if notnull and default is None:
-            drift.append(f"extra column {key[0]}.{key[1]} is NOT NULL without a default: our inserts would fail")
-        else:
-            warnings.append(f"extra column {key[0]}.{key[1]} (not used by the dashboard)")
-    return drift, warnings

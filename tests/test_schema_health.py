@@ -13,7 +13,6 @@ import textwrap
 import pytest
 
 from aria_admin import schema_health
-from aria_admin.catalog import Catalog, classify
 
 from . import refdb
 
@@ -49,49 +48,6 @@ def test_every_model_column_is_spelled_as_postgresql_spells_it(db, vector_instal
 )
 def test_catalog_type(db_type, spelled):
     assert schema_health.catalog_type(db_type) == spelled
-
-
-def _catalog(columns):
-    catalog = Catalog()
-    for (table, column), value in columns.items():
-        catalog.tables.add(table)
-        catalog.columns[(table, column)] = value
-    return catalog
-
-
-def test_classify_tells_drift_from_what_a_later_aria_may_add():
-    expected = _catalog({("s.t", "a"): ("integer", True, None), ("s.t", "b"): ("text", False, None)})
-    later = _catalog(
-        {
-            ("s.t", "a"): ("integer", True, None),
-            ("s.t", "b"): ("text", False, None),
-            ("s.t", "nullable"): ("text", False, None),
-            ("s.t", "defaulted"): ("integer", True, "0"),
-            ("s.new", "x"): ("text", True, None),
-        }
-    )
-    assert classify(expected, later) == (
-        [],
-        [
-            "extra table s.new (not used by the dashboard)",
-            "extra column s.t.defaulted (not used by the dashboard)",
-            "extra column s.t.nullable (not used by the dashboard)",
-        ],
-    )
-    broken = _catalog(
-        {
-            ("s.t", "a"): ("bigint", False, None),
-            ("s.t", "required"): ("text", True, None),
-        }
-    )
-    drift, _ = classify(expected, broken)
-    assert drift == [
-        "column s.t.a: type is bigint, expected integer",
-        "column s.t.a: nullability is NULL, expected NOT NULL",
-        "missing column s.t.b",
-        "extra column s.t.required is NOT NULL without a default: our inserts would fail",
-    ]
-    assert classify(expected, Catalog())[0] == ["missing table s.t"]
 
 
 # Real warehouses, served by a process of their own ---------------------------
@@ -154,6 +110,7 @@ def test_drift_after_adoption_is_a_page_naming_it_and_the_other_tables_work(adop
     assert pages[MEMORIES][0] == 200
     status, body = pages[INDEX]
     assert status == 200 and "1 table with drift" in body and "schema drift" in body
+    assert "Aria main 2026-02-28</strong> (adopted on " in body
     assert json.loads(pages[HEALTH][1])["schema"] == "drift"
     assert all(status < 500 or status == 503 for status, _ in pages.values())
     assert pages[f"{GOALS}board/"][0] != 500
@@ -208,7 +165,7 @@ def test_a_not_null_column_without_default_is_drift(adopted_main):
     pages = serve(name, GOALS, MEMORIES)
 
     assert pages[GOALS][0] == 503
-    assert "aria_data.goals.owner is NOT NULL without a default" in pages[GOALS][1]
+    assert "extra column aria_data.goals.owner is NOT NULL without a default" in pages[GOALS][1]
     assert pages[MEMORIES][0] == 200
 
 
@@ -246,3 +203,18 @@ def test_a_v3_warehouse_not_upgraded_is_served_with_the_command_named(v3_not_upg
         assert "is still at Aria v3.0.0" in body and missing in body
     assert "needs upgrade" in pages[INDEX][1]
     assert json.loads(pages[HEALTH][1])["schema"] == "drift"
+
+
+def test_an_upgraded_v3_warehouse_says_so_on_the_dashboard():
+    with refdb.loaded_database("served_up", refdb.fitting_dump("v3")) as name:
+        result = refdb.manage("aria_bootstrap", database=name)
+        assert result.returncode == 0, result.stderr
+
+        pages = serve(name, INDEX, LLM, HEALTH)
+
+    status, body = pages[INDEX]
+    assert status == 200
+    assert "Aria main 2026-02-28</strong> (v3.0.0, upgraded on " in body
+    assert "aria-upgrade-banner" not in body
+    assert pages[LLM][0] == 200
+    assert json.loads(pages[HEALTH][1])["schema"] == "ok"
