@@ -249,3 +249,15 @@ def describe_api_key(value):
     if API_KEY_REFERENCES.match(value):
         return value
     return f"set (ends ...{value[-4:]})" if len(value) >= 12 else "set"
+
+
+# app_managed (llm_models, agent_state; Aria main) -----------------------------
+# Aria's start-up sync skips a row whose app_managed is true; its own API sets
+# it on every edit, and so does every dashboard write (the admin's writes_mark).
+APP_MANAGED_MARK = {"app_managed": True}
+MANAGED_BY = {True: "dashboard", False: "Aria's files"}
+
+
+def managed_by(app_managed):
+    """Who a row follows: 'dashboard' (Aria's sync skips it) or "Aria's files"."""
+    return MANAGED_BY[bool(app_managed)]
