@@ -170,3 +170,35 @@ def test_viewers_cannot_hand_back(viewer_client):  # noqa: F811
     response = hand_back(viewer_client, LlmModelEntry, [pk], post="yes")
     assert response.status_code in (200, 403)
     assert app_managed(LlmModelEntry, pk) is True
+
+
+def import_models(*args):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.test_llm_models import MODELS_YAML
+
+    out = StringIO()
+    call_command("import_llm_models", str(MODELS_YAML), *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_import_skips_dashboard_managed_models_unless_forced():
+    import_models()
+    LlmModelEntry.objects.filter(pk="kimi").update(context_window=1, app_managed=True)
+    LlmModelEntry.objects.filter(pk="qwen3-mlx").update(context_window=2)  # Aria's files: follows the file
+
+    dry = import_models("--dry-run")
+    assert "would skip kimi (managed by the dashboard)" in dry
+    assert dry.strip().endswith("updated 1, unchanged 25, skipped 1 managed by the dashboard (--force overwrites them)")
+
+    out = import_models()
+    assert out.strip() == "inserted 0, updated 1, unchanged 25, skipped 1 managed by the dashboard (--force overwrites them)"
+    assert LlmModelEntry.objects.get(pk="kimi").context_window == 1  # the staff edit survives
+    assert LlmModelEntry.objects.get(pk="qwen3-mlx").context_window == 32768
+
+    assert import_models("--force").strip() == "inserted 0, updated 1, unchanged 26"
+    kimi = LlmModelEntry.objects.get(pk="kimi")
+    assert (kimi.context_window, kimi.app_managed) == (256000, True)  # the import never marks or unmarks

@@ -9,10 +9,12 @@ from ._yaml_upsert import YamlUpsertCommand
 class Command(YamlUpsertCommand):
     help = (
         "Upsert the `models` mapping of models.yaml into llm_models with Aria's "
-        "mapping (enabled set true; sort_order and extra left alone)."
+        "mapping (enabled set true; sort_order and extra left alone), skipping models "
+        "managed by the dashboard (app_managed) unless --force."
     )
     model = LlmModelEntry
     noun = "model"
+    skip_marked = domain.APP_MANAGED_MARK
 
     def entries(self, data):
         if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
