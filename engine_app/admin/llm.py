@@ -16,6 +16,7 @@ from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import update_action
 from engine_app import domain
 from engine_app.admin.managed import AppManagedAdminMixin
+from engine_app.admin.models_file import ModelsFileAdminMixin
 from engine_app.models import LlmModelEntry
 
 
@@ -73,7 +74,7 @@ class LlmModelForm(forms.ModelForm):
 
 
 @admin.register(LlmModelEntry)
-class LlmModelEntryAdmin(AppManagedAdminMixin, AriaModelAdmin):
+class LlmModelEntryAdmin(AppManagedAdminMixin, ModelsFileAdminMixin, AriaModelAdmin):
     form = LlmModelForm
     sync_source = "models.yaml"
     list_display = [

@@ -17,9 +17,7 @@ class Command(YamlUpsertCommand):
     skip_marked = domain.APP_MANAGED_MARK
 
     def entries(self, data):
-        if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
-            raise ValueError("needs a top-level 'models' mapping")
-        return data["models"].items()
+        return domain.llm_models_in_yaml(data)
 
     def map_entry(self, key, entry):
         return domain.llm_model_from_yaml(key, entry)
