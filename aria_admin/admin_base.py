@@ -82,6 +82,13 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     # The fields the model's __str__ reads: a bulk action then loads only
     # these for its history entries (None: whole rows).
     history_fields = None
+    # Column values that every dashboard write to this table also sets, in
+    # the same UPDATE: the change and add forms and list_editable rows
+    # (save_model) and every bulk action (aria_admin.bulk_update). Declared
+    # once per table so that no new form or action can forget them; the
+    # columns are shown, never edited. Example: {"app_managed": True}, which
+    # tells Aria's start-up sync to leave the row alone.
+    writes_mark = {}
 
     class Media:
         css = {"all": ["aria_admin/admin.css"]}
@@ -139,6 +146,12 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
             form = type(form.__name__, (AriaFormMixin, form), {"__module__": form.__module__})
         return form
 
+    def save_model(self, request, obj, form, change):
+        """Django's save, with the table's ``writes_mark`` in the same UPDATE."""
+        for name, value in self.writes_mark.items():
+            setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+
     def get_changeform_initial_data(self, request):
         """Aria's server defaults first (so the add form shows them), then GET."""
         initial = {}
@@ -152,7 +165,7 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         names = {f.name for f in self.model._meta.concrete_fields}
-        for name in (*SERVER_TIME_FIELDS, *self.server_fields):
+        for name in (*SERVER_TIME_FIELDS, *self.server_fields, *self.writes_mark):
             if name in names and name not in fields:
                 fields.append(name)
         if self.embedding_field() and "embedding_summary" not in fields:

@@ -18,16 +18,19 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 
-def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at"):
+def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at", history=None):
     """Apply ``changes`` to the selected rows in one UPDATE; return the count.
 
     ``touch`` names the row's own "updated at" column (set to now()), or None.
+    The admin's ``writes_mark`` (see AriaModelAdmin) goes into the same
+    UPDATE, unless ``changes`` sets those columns itself. ``history`` is the
+    history entries' message (default: the changed fields' names).
     With the admin's ``history_fields`` (what the model's __str__ reads) the
     UPDATE itself returns what the history entries need; otherwise the rows
     are read first.
     """
     model = modeladmin.model
-    values = dict(changes)
+    values = {**getattr(modeladmin, "writes_mark", {}), **changes}
     if touch:
         values[touch] = Now()
     fields = getattr(modeladmin, "history_fields", None)
@@ -38,8 +41,10 @@ def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at"):
         else:
             rows = list(queryset)
             count = model._default_manager.filter(pk__in=[r.pk for r in rows]).update(**values)
-        labels = [capfirst(model._meta.get_field(f).verbose_name) for f in changes]
-        log_history(request.user.pk, rows, CHANGE, [{"changed": {"fields": labels}}])
+        if history is None:
+            labels = [capfirst(model._meta.get_field(f).verbose_name) for f in changes]
+            history = [{"changed": {"fields": labels}}]
+        log_history(request.user.pk, rows, CHANGE, history)
     return count
 
 

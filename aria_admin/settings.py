@@ -98,6 +98,11 @@ TEMPLATES = [
 # Database ------------------------------------------------------------------
 DATABASE_URL = env.str("DATABASE_URL", default="")
 ARIA_PGDATA = Path(env.str("ARIA_PGDATA", default=str(BASE_DIR / "var" / "pgdata")))
+# Aria's own cron_jobs.yaml and models.yaml (e.g. mounted read-only from its
+# aria_mind/): optional; when set, the cron and LLM model pages show what
+# Aria's start-up sync will reset (engine_app/aria_files.py).
+ARIA_CRON_JOBS_YAML = env.str("ARIA_CRON_JOBS_YAML", default="")
+ARIA_MODELS_YAML = env.str("ARIA_MODELS_YAML", default="")
 if DATABASE_URL:
     _database = env.db_url_config(DATABASE_URL)
 else:

@@ -127,6 +127,15 @@ def validate_schedule(value):
 
 
 # Cron jobs from cron_jobs.yaml ----------------------------------------------
+def cron_jobs_in_yaml(data):
+    """(key, entry) pairs of a parsed cron_jobs.yaml; ValueError if misshapen."""
+    if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+        raise ValueError("needs a top-level 'jobs' list")
+    for number, entry in enumerate(data["jobs"], start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        yield (name if isinstance(name, str) and name else f"#{number}"), entry
+
+
 def cron_job_from_yaml(entry):
     """Map one cron_jobs.yaml job to cron_jobs column values (Aria's sync).
 
@@ -175,6 +184,13 @@ def cron_job_from_yaml(entry):
 
 
 # LLM models from models.yaml ------------------------------------------------
+def llm_models_in_yaml(data):
+    """(key, entry) pairs of a parsed models.yaml; ValueError if misshapen."""
+    if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
+        raise ValueError("needs a top-level 'models' mapping")
+    return data["models"].items()
+
+
 def llm_model_from_yaml(key, entry):
     """Map one models.yaml entry to llm_models column values (Aria's sync)."""
     from decimal import Decimal, InvalidOperation
@@ -249,3 +265,15 @@ def describe_api_key(value):
     if API_KEY_REFERENCES.match(value):
         return value
     return f"set (ends ...{value[-4:]})" if len(value) >= 12 else "set"
+
+
+# app_managed (llm_models, agent_state; Aria main) -----------------------------
+# Aria's start-up sync skips a row whose app_managed is true; its own API sets
+# it on every edit, and so does every dashboard write (the admin's writes_mark).
+APP_MANAGED_MARK = {"app_managed": True}
+MANAGED_BY = {True: "dashboard", False: "Aria's files"}
+
+
+def managed_by(app_managed):
+    """Who a row follows: 'dashboard' (Aria's sync skips it) or "Aria's files"."""
+    return MANAGED_BY[bool(app_managed)]

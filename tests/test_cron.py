@@ -105,7 +105,7 @@ def test_change_form_keeps_the_payload_byte_for_byte(admin_client):
     job = make_job()
     url = f"{CHANGELIST}{job.pk}/change/"
     page = admin_client.get(url).content.decode()
-    assert "overwrites the schedule, payload, agent, enabled and session fields" in page
+    assert "resets its name, schedule, agent, enabled, payload type, payload, session mode, max duration and retry count" in page
     data = form_data(page, "enginecronjob_form")
     assert data["payload"] == PAYLOAD
     data["name"] = "Work cycle (renamed)"

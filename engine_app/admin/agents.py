@@ -5,11 +5,13 @@ from django.utils.html import format_html
 
 from aria_admin.admin_base import AriaModelAdmin, changes_action, enable_disable_actions, values_filter
 from engine_app import domain
+from engine_app.admin.managed import AppManagedAdminMixin
 from engine_app.models import EngineAgentState, EngineAgentTool
 
 
 @admin.register(EngineAgentState)
-class EngineAgentStateAdmin(AriaModelAdmin):
+class EngineAgentStateAdmin(AppManagedAdminMixin, AriaModelAdmin):
+    sync_source = "Aria's agent definitions"
     list_display = [
         "agent_id",
         "display_name",

@@ -1,14 +1,23 @@
 """Aria main's chat archives: read-only pages.
 
 Aria moves ended sessions and their messages here and never edits them
-again; nobody else should either. Only a superuser may delete an archive
-(its messages go with it, by the database's ON DELETE CASCADE).
+again; nobody else should either: no add or change forms (a POST to one is
+refused), and only a superuser may delete an archive (its messages go with
+it, by the database's ON DELETE CASCADE). An archived session's page lists
+its messages oldest first, a page at a time, each linked to its own page
+with the full text.
 """
 
 from django.contrib import admin
+from django.core.paginator import Paginator
 
+from aria_admin.admin.display import admin_url
 from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, values_filter
+from aria_admin.text import truncate
 from engine_app.models import EngineChatMessageArchive, EngineChatSessionArchive
+
+MESSAGES_PER_PAGE = 50
+MESSAGE_PREVIEW_CHARS = 300
 
 
 class ArchiveAdmin(AriaModelAdmin):
@@ -36,6 +45,32 @@ class EngineChatSessionArchiveAdmin(ArchiveAdmin):
     ]
     search_fields = ["title", "agent_id", "model", "=id"]
     ordering = ["-archived_at"]
+    change_form_template = "admin/engine_app/enginechatsessionarchive/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["archived_messages"] = self.messages_page(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def messages_page(self, request, session):
+        """One page (``?page=N``) of the session's messages, oldest first,
+        as (page, rows): rows carry a preview and the link to the full text."""
+        messages = (
+            EngineChatMessageArchive.objects.filter(session=session)
+            .order_by("created_at", "id")
+            .only("id", "role", "content", "model", "tokens_input", "tokens_output", "created_at")
+        )
+        page = Paginator(messages, MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
+        rows = [
+            {
+                "message": message,
+                "preview": truncate(message.content, MESSAGE_PREVIEW_CHARS),
+                "cut": len(message.content) > MESSAGE_PREVIEW_CHARS,
+                "url": admin_url(message),
+            }
+            for message in page
+        ]
+        return {"page": page, "rows": rows}
 
 
 @admin.register(EngineChatMessageArchive)

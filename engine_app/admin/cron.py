@@ -16,15 +16,28 @@ from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import bulk_update, report, update_action
 from aria_admin.text import truncate
 from data_app.models import HeartbeatLog
-from engine_app import domain
-from engine_app.models import EngineCronJob, ScheduledJob
+from engine_app import aria_files, domain
+from engine_app.admin.file_owned import FileOwnedAdminMixin
+from engine_app.models import EngineCronJob, LlmModelEntry, ScheduledJob
 
 RUN_HISTORY_ROWS = 20
-SYNC_NOTICE = (
-    "Aria's start-up sync from cron_jobs.yaml overwrites the schedule, payload, "
-    "agent, enabled and session fields of every job listed in that file: edit "
-    "those in the file too, or the change is lost on Aria's next restart."
+TAKES_EFFECT = (
+    "Aria's scheduler reads the cron jobs only when Aria starts: a change saved here "
+    "takes effect at Aria's next restart, not before."
 )
+FILE_FIELDS_TEXT = (
+    "name, schedule, agent, enabled, payload type, payload, session mode, "
+    "max duration and retry count"
+)
+FILE_UNKNOWN = (
+    f"If Aria's cron_jobs.yaml lists a job, that start also resets its {FILE_FIELDS_TEXT} "
+    "to the file's values (set ARIA_CRON_JOBS_YAML to see which jobs the file owns)."
+)
+FILE_OWNS_JOB = (
+    f"This job is listed in cron_jobs.yaml: at that start Aria resets its {FILE_FIELDS_TEXT} "
+    "to the file's values, shown under each field."
+)
+FILE_LEAVES_JOB = "This job is not in cron_jobs.yaml: Aria's start-up sync leaves it alone."
 
 
 def schedule_or_none(text):
@@ -52,14 +65,36 @@ def next_runs_cell(text, last_run=None):
     )
 
 
+def model_override_choices(stored):
+    """The enabled LLM models, after "the agent's default" (empty); a stored
+    id that is no longer enabled stays offered, so that saving keeps it."""
+    enabled = LlmModelEntry.objects.filter(enabled=True).order_by("sort_order", "name").values_list("id", "name")
+    choices = [("", "(the agent's default model)"), *((pk, f"{name} ({pk})") for pk, name in enabled)]
+    if stored and stored not in {pk for pk, _ in choices}:
+        choices.append((stored, f"{stored} (as stored; not an enabled LLM model)"))
+    return choices
+
+
 class CronJobForm(forms.ModelForm):
-    """Keeps the payload exactly as stored or typed (no stripping)."""
+    """Keeps the payload exactly as stored or typed (no stripping); the model
+    override is one of the enabled LLM models, or empty."""
 
     payload = forms.CharField(
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
         help_text="The prompt (payload type prompt) or `skill.function {json args}` (skill).",
     )
+    model = forms.TypedChoiceField(
+        required=False,
+        empty_value=None,
+        label="Model override",
+        help_text="An LLM model for this job's runs instead of the agent's own. "
+        "Aria's cron sync never changes it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = model_override_choices(self.instance.model)
 
     class Meta:
         model = EngineCronJob
@@ -76,9 +111,31 @@ class CronJobForm(forms.ModelForm):
         return value
 
 
+class CronFileFilter(admin.SimpleListFilter):
+    """Jobs listed in cron_jobs.yaml (shown only when the file is usable)."""
+
+    title = "in cron_jobs.yaml"
+    parameter_name = "in_file"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: Aria resets them"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        ids = list(aria_files.cron_jobs_file().rows)
+        if self.value() == "yes":
+            return queryset.filter(pk__in=ids)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=ids)
+        return queryset
+
+
 @admin.register(EngineCronJob)
-class EngineCronJobAdmin(AriaModelAdmin):
+class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
     form = CronJobForm
+    file_fields = aria_files.CRON_FILE_FIELDS
+    notice_title = "When changes take effect"
+    confirm_label = "I understand Aria will reset this at its next start"
+    confirm_error = "cron_jobs.yaml owns this job: at its next start Aria resets these fields to the file's values."
     list_display = [
         "enabled",
         "name_and_id",
@@ -115,13 +172,13 @@ class EngineCronJobAdmin(AriaModelAdmin):
         (
             None,
             {
-                "description": SYNC_NOTICE,
                 "fields": [
                     "id",
                     "name",
                     "enabled",
                     ("schedule", "schedule_meaning"),
                     "agent_id",
+                    "model",
                     "payload_type",
                     "payload",
                     "session_mode",
@@ -156,6 +213,34 @@ class EngineCronJobAdmin(AriaModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + ["id"] if obj else fields
+
+    # cron_jobs.yaml and the scheduler ---------------------------------------
+    def aria_file(self):
+        return aria_files.cron_jobs_file()
+
+    def file_notice(self, aria_file, obj):
+        if not aria_file.usable:
+            return f"{TAKES_EFFECT} {FILE_UNKNOWN}"
+        if obj is not None and aria_file.owns(obj.pk):
+            return f"{TAKES_EFFECT} {FILE_OWNS_JOB}"
+        return f"{TAKES_EFFECT} {FILE_LEAVES_JOB}" if obj is not None else TAKES_EFFECT
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return [*shown, "in_cron_file"] if self.aria_file().usable else shown
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return [*filters, CronFileFilter] if self.aria_file().usable else filters
+
+    @admin.display(description="in cron_jobs.yaml")
+    def in_cron_file(self, job):
+        return "yes: Aria resets it" if self.aria_file().owns(job.pk) else "no"
+
+    def changelist_view(self, request, extra_context=None):
+        aria_file = self.aria_file()
+        notice = f"{TAKES_EFFECT} {'' if aria_file.usable else FILE_UNKNOWN}".strip()
+        return super().changelist_view(request, {"takes_effect": notice, **(extra_context or {})})
 
     @admin.display(description="name / id", ordering="name")
     def name_and_id(self, job):

@@ -15,6 +15,8 @@ from aria_admin.admin.filters import values_filter
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import update_action
 from engine_app import domain
+from engine_app.admin.managed import AppManagedAdminMixin
+from engine_app.admin.models_file import ModelsFileAdminMixin
 from engine_app.models import LlmModelEntry
 
 
@@ -72,8 +74,9 @@ class LlmModelForm(forms.ModelForm):
 
 
 @admin.register(LlmModelEntry)
-class LlmModelEntryAdmin(AriaModelAdmin):
+class LlmModelEntryAdmin(AppManagedAdminMixin, ModelsFileAdminMixin, AriaModelAdmin):
     form = LlmModelForm
+    sync_source = "models.yaml"
     list_display = [
         "id",
         "name",
@@ -100,9 +103,10 @@ class LlmModelEntryAdmin(AriaModelAdmin):
             None,
             {
                 "description": "Aria's start-up sync from models.yaml overwrites the mapped "
-                "fields of every model listed there and enables it again; sort order and "
-                "extra are kept.",
-                "fields": ["id", "name", "provider", "tier", "enabled", "sort_order"],
+                "fields of every model listed there and enables it again (sort order and "
+                "extra are kept), unless the model is managed by the dashboard: saving here "
+                "makes it so.",
+                "fields": ["id", "name", "provider", "tier", "enabled", "sort_order", "managed_by"],
             },
         ),
         (

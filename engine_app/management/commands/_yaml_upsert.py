@@ -46,6 +46,9 @@ class YamlUpsertCommand(BaseCommand):
 
     model = None
     noun = "entry"
+    # Column values marking rows the import leaves alone unless --force, as
+    # Aria's own sync skips rows edited elsewhere (e.g. {"app_managed": True}).
+    skip_marked = None
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the YAML or JSON file to import")
@@ -54,6 +57,12 @@ class YamlUpsertCommand(BaseCommand):
             action="store_true",
             help="print what would be inserted, updated or unchanged; write nothing",
         )
+        if self.skip_marked:
+            parser.add_argument(
+                "--force",
+                action="store_true",
+                help="also overwrite rows managed by the dashboard (skipped otherwise, as Aria's sync does)",
+            )
 
     def entries(self, data):
         """(key, entry) pairs of the parsed file; raise ValueError if misshapen."""
@@ -104,15 +113,22 @@ class YamlUpsertCommand(BaseCommand):
             self.fail(f"{field}: {' '.join(messages)}", key)
 
     # Comparing and writing ---------------------------------------------------
-    def handle(self, *args, path, dry_run=False, **options):
+    def is_skipped(self, row):
+        marks = self.skip_marked or {}
+        return bool(marks) and all(getattr(row, name) == value for name, value in marks.items())
+
+    def handle(self, *args, path, dry_run=False, force=False, **options):
         self.path = path
         rows = self.validated_rows()
         existing = self.model.objects.in_bulk(list(rows))
-        inserts, updates, unchanged = [], [], []
+        inserts, updates, unchanged, skipped = [], [], [], []
         for pk, values in rows.items():
             current = existing.get(pk)
             if current is None:
                 inserts.append(self.model(**values))
+                continue
+            if not force and self.is_skipped(current):
+                skipped.append(current)
                 continue
             changed = [f for f, v in values.items() if getattr(current, f) != v]
             if changed:
@@ -128,13 +144,15 @@ class YamlUpsertCommand(BaseCommand):
                 self.stdout.write(f"would update {obj.pk} ({', '.join(changed)})")
             for obj in unchanged:
                 self.stdout.write(f"unchanged {obj.pk}")
+            for obj in skipped:
+                self.stdout.write(f"would skip {obj.pk} (managed by the dashboard)")
         else:
             self.write(inserts, updates)
         prefix = "dry run, nothing written: " if dry_run else ""
-        self.stdout.write(
-            f"{prefix}inserted {len(inserts)}, updated {len(updates)}, "
-            f"unchanged {len(unchanged)}"
-        )
+        summary = f"{prefix}inserted {len(inserts)}, updated {len(updates)}, unchanged {len(unchanged)}"
+        if skipped:
+            summary += f", skipped {len(skipped)} managed by the dashboard (--force overwrites them)"
+        self.stdout.write(summary)
 
     @transaction.atomic
     def write(self, inserts, updates):

@@ -15,11 +15,7 @@ class Command(YamlUpsertCommand):
     noun = "job"
 
     def entries(self, data):
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise ValueError("needs a top-level 'jobs' list")
-        for number, entry in enumerate(data["jobs"], start=1):
-            name = entry.get("name") if isinstance(entry, dict) else None
-            yield (name if isinstance(name, str) and name else f"#{number}"), entry
+        return domain.cron_jobs_in_yaml(data)
 
     def map_entry(self, key, entry):
         return domain.cron_job_from_yaml(entry)

@@ -9,15 +9,15 @@ from ._yaml_upsert import YamlUpsertCommand
 class Command(YamlUpsertCommand):
     help = (
         "Upsert the `models` mapping of models.yaml into llm_models with Aria's "
-        "mapping (enabled set true; sort_order and extra left alone)."
+        "mapping (enabled set true; sort_order and extra left alone), skipping models "
+        "managed by the dashboard (app_managed) unless --force."
     )
     model = LlmModelEntry
     noun = "model"
+    skip_marked = domain.APP_MANAGED_MARK
 
     def entries(self, data):
-        if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
-            raise ValueError("needs a top-level 'models' mapping")
-        return data["models"].items()
+        return domain.llm_models_in_yaml(data)
 
     def map_entry(self, key, entry):
         return domain.llm_model_from_yaml(key, entry)
