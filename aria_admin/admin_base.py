@@ -6,7 +6,8 @@ What it adds to Django's ModelAdmin, for every table at once:
   NOT NULL column); int4 ranges and NUL characters checked in the form;
 - add forms start from the columns' server defaults (db_default literals);
 - created_at / updated_at and ``server_fields`` are read-only (Aria keeps
-  them); embeddings show dimension, norm and first values, never all floats;
+  them), and so is a natural or text primary key once the row exists;
+  embeddings show dimension, norm and first values, never all floats;
 - list cells: long text/JSON truncated, every FK linked to its record and
   joined in the same query (list_select_related), embeddings summarised;
 - a paginator that counts at most 10001 rows and past that says "about N"
@@ -151,6 +152,11 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        pk = self.model._meta.pk
+        if obj is not None and pk.editable and pk is not self.model._meta.auto_field and pk.name not in fields:
+            # A natural or text key is never edited after creation: Django would
+            # save a copy under the new key (an add without add permission).
+            fields.append(pk.name)
         names = {f.name for f in self.model._meta.concrete_fields}
         for name in (*SERVER_TIME_FIELDS, *self.server_fields):
             if name in names and name not in fields:

@@ -153,10 +153,6 @@ class EngineCronJobAdmin(AriaModelAdmin):
         "reset_counters",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["id"] if obj else fields
-
     @admin.display(description="name / id", ordering="name")
     def name_and_id(self, job):
         return format_html("<strong>{}</strong><br><code>{}</code>", job.name, job.id)
