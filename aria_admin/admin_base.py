@@ -59,6 +59,7 @@ from aria_admin.concurrency import OptimisticLockAdminMixin
 from aria_admin.fields import EmbeddingField, vector_available
 from aria_admin.lookups import ILikeContains
 from aria_admin.roles import ViewerSafeActionsMixin
+from aria_admin.secrets import is_secret_name, mask_instance
 
 SERVER_TIME_FIELDS = ("created_at", "updated_at")
 
@@ -193,7 +194,12 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     def get_object(self, request, object_id, from_field=None):
         if contains_nul(object_id):
             return None  # "doesn't exist", as for any unknown id
-        return super().get_object(request, object_id, from_field)
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method in ("GET", "HEAD") and not self.has_change_permission(request, obj):
+            # A read-only record page: its secrets are shown masked. Nothing
+            # saves this instance (a POST needs the change permission).
+            mask_instance(obj)
+        return obj
 
     def changelist_view(self, request, extra_context=None):
         if any(contains_nul(values) for _, values in request.GET.lists()):
@@ -219,7 +225,11 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     def get_search_fields(self, request):
         """Text fields are searched with ILIKE (aria_admin.lookups), which
         PostgreSQL can estimate and a trigram index can serve."""
-        return [self.search_lookup(name) for name in super().get_search_fields(request)]
+        return [
+            self.search_lookup(name)
+            for name in super().get_search_fields(request)
+            if not is_secret_name(name.lstrip("^=@").split("__")[0])
+        ]
 
     def search_lookup(self, name):
         if not isinstance(name, str) or name[:1] in "^=@":

@@ -86,7 +86,10 @@ TEMPLATES = [
             ],
             # aria_admin's app config is Django's admin (label "admin"), so
             # its tag libraries are named here rather than discovered.
-            "libraries": {"aria_admin_list": "aria_admin.templatetags.aria_admin_list"},
+            "libraries": {
+                "aria_admin_list": "aria_admin.templatetags.aria_admin_list",
+                "aria_secrets": "aria_admin.templatetags.aria_secrets",
+            },
         },
     },
 ]
