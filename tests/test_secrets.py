@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from aria_admin.roles import VIEWERS, ensure_groups
 from aria_admin.secrets import describe_secret, is_secret_name, mask_secrets, restore_secrets
 from engine_app.models import EngineAgentState, EngineConfigEntry, LlmModelEntry
 from tests.html_forms import form_data
@@ -58,17 +57,6 @@ def test_mask_secrets_masks_keys_at_any_depth_and_restores_untouched_masks():
 @pytest.fixture
 def superuser_client(client, db):
     client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "x-Strong-pass-1"))
-    return client
-
-
-@pytest.fixture
-def viewer_client(client, db):
-    ensure_groups()
-    from django.contrib.auth.models import Group
-
-    user = get_user_model().objects.create_user("viewer", password="x-Strong-pass-1", is_staff=True)
-    user.groups.add(Group.objects.get(name=VIEWERS))
-    client.force_login(user)
     return client
 
 
@@ -195,8 +183,12 @@ def test_history_entries_show_secrets_masked(superuser_client, secret_rows):
         change_message=f'Set by a script: {{"token": "{NESTED_RAW}"}}',
     )
 
-    for page in (reverse("recent-changes"), reverse("admin:index")):
-        text = superuser_client.get(page).content.decode()
+    recent, dashboard, history = (
+        superuser_client.get(page).content.decode()
+        for page in (reverse("recent-changes"), reverse("admin:index"), url(EngineConfigEntry, "history", config.pk))
+    )
+
+    for text in (recent, dashboard, history):
         assert_masked(text)
-        assert "openai_api_key=set (ends ...WXYZ)" in text
-    assert "set (ends ...9876)" in superuser_client.get(reverse("recent-changes")).content.decode()
+    assert "openai_api_key=set (ends ...WXYZ)" in recent and "openai_api_key=set (ends ...WXYZ)" in dashboard
+    assert "set (ends ...9876)" in recent and "set (ends ...9876)" in history
