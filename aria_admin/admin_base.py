@@ -6,7 +6,8 @@ What it adds to Django's ModelAdmin, for every table at once:
   NOT NULL column); int4 ranges and NUL characters checked in the form;
 - add forms start from the columns' server defaults (db_default literals);
 - created_at / updated_at and ``server_fields`` are read-only (Aria keeps
-  them); embeddings show dimension, norm and first values, never all floats;
+  them), and so is a natural or text primary key once the row exists;
+  embeddings show dimension, norm and first values, never all floats;
 - list cells: long text/JSON truncated, every FK linked to its record and
   joined in the same query (list_select_related), embeddings summarised;
 - a paginator that counts at most 10001 rows and past that says "about N"
@@ -14,13 +15,16 @@ What it adds to Django's ModelAdmin, for every table at once:
   facets, no full result count; list filters that union Aria's known
   values with those present (bounded queries);
 - NUL characters (which PostgreSQL refuses) in list parameters, object ids
-  and raw-id values are refused before they reach the database.
+  and raw-id values are refused before they reach the database;
+- list URLs carry only the lookups the list's own filters and links use
+  (aria_admin.admin.url_lookups): anything else is a 400, secret columns
+  are never filtered, sorted or searched (aria_admin.secrets).
 """
 
 import html
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -54,10 +58,12 @@ from aria_admin.admin.forms import (
     limit_to_int4,
     literal_db_default,
 )
+from aria_admin.admin.url_lookups import allowed_parameters
 from aria_admin.concurrency import OptimisticLockAdminMixin
 from aria_admin.fields import EmbeddingField, vector_available
 from aria_admin.lookups import ILikeContains
 from aria_admin.roles import ViewerSafeActionsMixin
+from aria_admin.secrets import is_secret_name, mask_instance, mask_text
 
 SERVER_TIME_FIELDS = ("created_at", "updated_at")
 
@@ -164,6 +170,11 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        pk = self.model._meta.pk
+        if obj is not None and pk.editable and pk is not self.model._meta.auto_field and pk.name not in fields:
+            # A natural or text key is never edited after creation: Django would
+            # save a copy under the new key (an add without add permission).
+            fields.append(pk.name)
         names = {f.name for f in self.model._meta.concrete_fields}
         for name in (*SERVER_TIME_FIELDS, *self.server_fields, *self.writes_mark):
             if name in names and name not in fields:
@@ -200,12 +211,46 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     def get_object(self, request, object_id, from_field=None):
         if contains_nul(object_id):
             return None  # "doesn't exist", as for any unknown id
-        return super().get_object(request, object_id, from_field)
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method in ("GET", "HEAD") and not self.has_change_permission(request, obj):
+            # A read-only record page: its secrets are shown masked. Nothing
+            # saves this instance (a POST needs the change permission).
+            mask_instance(obj)
+        return obj
 
     def changelist_view(self, request, extra_context=None):
         if any(contains_nul(values) for _, values in request.GET.lists()):
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        if request.method == "GET" and ERROR_FLAG in request.GET:
+            self.message_user(
+                request, "Those filter values are not valid, so the whole list is shown.", messages.WARNING
+            )
         return super().changelist_view(request, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Django's history page, its change messages with secrets masked."""
+        response = super().history_view(request, object_id, extra_context)
+        for entry in getattr(response, "context_data", {}).get("action_list") or ():
+            entry.change_message = mask_text(entry.change_message)
+        return response
+
+    # URL lookups: an allow-list (aria_admin.admin.url_lookups) -------------
+    def lookup_allowed(self, lookup, value, request):
+        return lookup in self.allowed_lookups(request)
+
+    def allowed_lookups(self, request):
+        """The lookups the list's own filters and links use (once per process)."""
+        if "_allowed_lookups" not in self.__dict__:
+            self._allowed_lookups = frozenset(allowed_parameters(self, request))
+        return self._allowed_lookups
+
+    def get_sortable_by(self, request):
+        """Secret columns never sort: ?o= would order rows by the secret."""
+        return [
+            name
+            for name in super().get_sortable_by(request)
+            if not (isinstance(name, str) and is_secret_name(name))
+        ]
 
     # Lists -----------------------------------------------------------------
     def list_cell_for(self, name):
@@ -226,7 +271,11 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
     def get_search_fields(self, request):
         """Text fields are searched with ILIKE (aria_admin.lookups), which
         PostgreSQL can estimate and a trigram index can serve."""
-        return [self.search_lookup(name) for name in super().get_search_fields(request)]
+        return [
+            self.search_lookup(name)
+            for name in super().get_search_fields(request)
+            if not is_secret_name(name.lstrip("^=@").split("__")[0])
+        ]
 
     def search_lookup(self, name):
         if not isinstance(name, str) or name[:1] in "^=@":

@@ -102,8 +102,15 @@ class RowVersionFormMixin:
     def check_row_version(self):
         posted = self.data.get(VERSION_FIELD)
         if not posted:
-            # Not opened through the change page (scripts, tests): nothing to compare.
-            return
+            # Without its version the form cannot tell what changed since it
+            # was opened: refused like a stale form (scripts use the ORM).
+            self.offer_current_version()
+            raise ValidationError(
+                "This form was sent without the version of the row it was opened on, so it "
+                "could not be checked for changes made meanwhile; nothing was saved. Your input "
+                "is kept below; compare it with the saved row, then save again.",
+                code="missing_row_version",
+            )
         try:
             opened = unsign(posted)
         except signing.BadSignature:
@@ -122,9 +129,17 @@ class RowVersionFormMixin:
         changed = [attname for attname, digest in now.items() if opened.get(attname) != digest]
         if not all(self.survives_save(row, attname) for attname in changed):
             # Keep the input; the next save knowingly overwrites the new values.
-            self.data = self.data.copy()
-            self.data[VERSION_FIELD] = sign(now)
+            self.offer_current_version(now)
             raise ValidationError(self.conflict_message(row, changed), code="row_changed")
+
+    def offer_current_version(self, prints=None):
+        """Re-show the form carrying the saved row's version: saving it again
+        is then a deliberate overwrite."""
+        if prints is None:
+            row = current_row(self.instance)
+            prints = fingerprint(row if row is not None else self.instance)
+        self.data = self.data.copy()
+        self.data[VERSION_FIELD] = sign(prints)
 
     def keep_columns_outside_the_form(self, row):
         """Save the locked row's own values for every column the form lacks.

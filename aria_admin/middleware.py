@@ -6,6 +6,9 @@ as soon as the database is back, with no restart.
 """
 
 from django.db.utils import InterfaceError, OperationalError
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.template import loader
 from django.http import HttpResponse
 
@@ -61,17 +64,25 @@ class HealthCheckMiddleware:
     """Answers GET /healthz first, before host checks and HTTPS redirects.
 
     Container health checks call it as http://localhost:PORT/healthz, a host
-    and scheme the production settings would otherwise refuse.
+    and scheme the production settings would otherwise refuse. The answer
+    still carries the security headers of every other response (HSTS, CSP,
+    nosniff, Referrer-Policy, COOP, X-Frame-Options): those middleware's
+    response halves are applied to it, without their redirects.
     """
 
     path = "/healthz"
+    header_middleware = (SecurityMiddleware, ContentSecurityPolicyMiddleware, XFrameOptionsMiddleware)
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.headers = [cls(get_response) for cls in self.header_middleware]
 
     def __call__(self, request):
         if request.path_info == self.path and request.method in ("GET", "HEAD"):
             from aria_admin.health import healthz
 
-            return healthz(request)
+            response = healthz(request)
+            for middleware in self.headers:
+                response = middleware.process_response(request, response)
+            return response
         return self.get_response(request)

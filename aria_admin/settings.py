@@ -90,7 +90,10 @@ TEMPLATES = [
             ],
             # aria_admin's app config is Django's admin (label "admin"), so
             # its tag libraries are named here rather than discovered.
-            "libraries": {"aria_admin_list": "aria_admin.templatetags.aria_admin_list"},
+            "libraries": {
+                "aria_admin_list": "aria_admin.templatetags.aria_admin_list",
+                "aria_secrets": "aria_admin.templatetags.aria_secrets",
+            },
         },
     },
 ]
@@ -225,3 +228,28 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = DEBUG or not _SERVING
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+# Logging -----------------------------------------------------------------------
+# Server errors (django.request, with their tracebacks), refused suspicious
+# requests (django.security) and our own warnings go to stderr, one line per
+# event (aria_admin.log_format), where gunicorn and container runtimes collect
+# them. Documented in docs/production.md.
+_OUR_LOGGERS = ("aria_admin", "data_app", "engine_app")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "one_line": {
+            "()": "aria_admin.log_format.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "one_line"},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        **{name: {"handlers": ["stderr"], "level": "WARNING", "propagate": False} for name in _OUR_LOGGERS},
+    },
+}

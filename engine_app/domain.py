@@ -11,6 +11,7 @@ from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 
+from aria_admin.secrets import describe_secret
 from aria_admin.text import choices  # noqa: F401  (re-exported for the models)
 
 # Enumerations ----------------------------------------------------------------
@@ -26,7 +27,6 @@ AGENT_TYPES = ["agent", "sub_agent", "sub_aria", "swarm", "focus"]
 AGENT_ERROR_AFTER_FAILURES = 3
 CHAT_SESSION_STATUSES = ["active", "ended", "archived"]
 CHAT_SESSION_TYPES = ["interactive", "chat", "cron", "skill_exec", "roundtable", "swarm"]
-API_KEY_REFERENCES = re.compile(r"^(os\.environ/[A-Za-z_][A-Za-z0-9_]*|not-needed)$")
 
 
 # Cron schedules --------------------------------------------------------------
@@ -260,11 +260,7 @@ def llm_model_from_yaml(key, entry):
 # LLM API keys --------------------------------------------------------------
 def describe_api_key(value):
     """What may be shown of a litellm_api_key: never a raw secret."""
-    if not value:
-        return "not set"
-    if API_KEY_REFERENCES.match(value):
-        return value
-    return f"set (ends ...{value[-4:]})" if len(value) >= 12 else "set"
+    return describe_secret(value)
 
 
 # app_managed (llm_models, agent_state; Aria main) -----------------------------

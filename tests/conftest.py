@@ -24,3 +24,18 @@ def run_sql(db):
             return None
 
     return run
+
+
+@pytest.fixture
+def viewer_client(client, db):
+    """A client logged in as a member of "Aria viewers"."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from aria_admin.roles import VIEWERS, ensure_groups
+
+    ensure_groups()
+    user = get_user_model().objects.create_user("viewer", password="x-Strong-pass-1", is_staff=True)
+    user.groups.add(Group.objects.get(name=VIEWERS))
+    client.force_login(user)
+    return client

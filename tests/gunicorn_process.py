@@ -47,8 +47,12 @@ def _text(response):
 
 
 @contextlib.contextmanager
-def gunicorn(env, startup_timeout=60):
-    """Run gunicorn with gunicorn.conf.py; yield its base URL; stop it."""
+def gunicorn(env, startup_timeout=60, output=None):
+    """Run gunicorn with gunicorn.conf.py; yield its base URL; stop it.
+
+    ``output``: a list that receives everything the process wrote to
+    stdout and stderr, once it has stopped.
+    """
     port = free_port()
     env = {**env, "BIND": f"127.0.0.1:{port}"}
     process = subprocess.Popen(
@@ -79,4 +83,6 @@ def gunicorn(env, startup_timeout=60):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if output is not None:
+            output.append(process.stdout.read())
         process.stdout.close()

@@ -181,3 +181,23 @@ def test_an_untouched_field_changed_meanwhile_is_not_overwritten(operator_client
     assert response.status_code == 200
     assert "status (now “completed”)" in response.content.decode()
     assert Goal.objects.get(pk=pk).status == "completed"
+
+
+def test_a_form_posted_without_its_row_version_is_refused_like_a_stale_one(operator_client, run_sql):
+    pk = insert_as_aria(Goal, goal_id="g-noversion", title="Original title")
+    url, data = open_change_form(operator_client, Goal, pk)
+    run_sql("UPDATE aria_data.goals SET title = 'Aria wrote this' WHERE id = %s", [pk])
+    del data["aria_row_version"]
+
+    response = save(operator_client, url, {**data, "title": "My edit"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "sent without the version of the row" in page
+    assert 'value="My edit"' in page  # the input is re-shown
+    assert Goal.objects.get(pk=pk).title == "Aria wrote this"
+    assert not LogEntry.objects.filter(object_id=str(pk)).exists()
+    # The re-shown form carries the current version: saving it again is deliberate.
+    again = save(operator_client, url, form_data(response.content, "goal_form"))
+    assert again.status_code == 302
+    assert Goal.objects.get(pk=pk).title == "My edit"

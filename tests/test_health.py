@@ -6,6 +6,7 @@ mid-run and starts it again without restarting gunicorn.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -128,3 +129,33 @@ def test_admin_pages_503_while_the_database_is_down_and_recover_without_restart(
         status, _, body = fetch(f"{base}/healthz", timeout=2)
         assert (status, json.loads(body)["database"]) == (200, "ok")
         assert fetch(f"{base}/admin/login/", headers=with_session)[0] == 200
+
+
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+)
+
+
+def security_headers(response):
+    """The security headers of a response, the CSP without its per-response nonce."""
+    found = {name: response[name] for name in SECURITY_HEADERS if name in response}
+    if "Content-Security-Policy" in found:
+        found["Content-Security-Policy"] = re.sub(r" 'nonce-[^']+'", "", found["Content-Security-Policy"])
+    return found
+
+
+def test_healthz_carries_the_same_security_headers_as_an_admin_page(client, db, settings):
+    # Production-like: HSTS on, served over HTTPS.
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    admin_page = client.get("/admin/login/", secure=True)
+    health = client.get("/healthz", secure=True)
+
+    assert health.status_code == 200
+    assert set(security_headers(admin_page)) == set(SECURITY_HEADERS)
+    assert security_headers(health) == security_headers(admin_page)

@@ -1,5 +1,6 @@
 """List cells and read-only blocks: truncated text, FK links, embeddings,
-capped tables of related records with a "see all" link."""
+capped tables of related records with a "see all" link. Secrets are masked
+(aria_admin.secrets) and secret columns never sort."""
 
 import json
 import math
@@ -15,6 +16,7 @@ from django.utils.http import urlencode
 
 from aria_admin.admin.urls import cached_reverse, change_url
 from aria_admin.fields import EmbeddingField
+from aria_admin.secrets import describe_secret, is_secret_name, mask_field
 from aria_admin.text import truncate
 
 LIST_TEXT_CHARS = 80
@@ -68,7 +70,7 @@ def needs_list_cell(field):
     """Whether a model field's list cell is built here rather than by Django."""
     if field.many_to_one:
         return True
-    if isinstance(field, (models.JSONField, models.TextField, EmbeddingField)):
+    if isinstance(field, (models.JSONField, models.TextField, EmbeddingField)) or is_secret_name(field.name):
         return True
     return isinstance(field, models.CharField) and (field.max_length or 0) > LIST_TEXT_CHARS
 
@@ -95,7 +97,12 @@ def list_cell(field):
 
         def cell(obj):
             value = getattr(obj, name)
-            return "-" if value is None else truncate(compact_json(value), LIST_TEXT_CHARS)
+            return "-" if value is None else truncate(compact_json(mask_field(obj, name, value)), LIST_TEXT_CHARS)
+
+    elif is_secret_name(name):
+
+        def cell(obj):
+            return describe_secret(getattr(obj, name))
 
     else:
 
@@ -105,7 +112,7 @@ def list_cell(field):
 
     cell.__name__ = name
     cell.short_description = field.verbose_name
-    if not isinstance(field, (models.JSONField, EmbeddingField)):
+    if not isinstance(field, (models.JSONField, EmbeddingField)) and not is_secret_name(name):
         # A foreign key sorts by its own column: no join to sort by.
         cell.admin_order_field = field.attname if field.many_to_one else name
     return cell

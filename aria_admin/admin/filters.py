@@ -79,7 +79,9 @@ class ValuesFieldListFilter(admin.FieldListFilter):
         return known + [v for v in present_values(self.model, self.field) if v not in known]
 
     def expected_parameters(self):
-        return [self.lookup_kwarg, self.lookup_kwarg_isnull]
+        # ``__exact`` is how Django's own choice filters spell it: links and
+        # bookmarks made with that spelling keep working.
+        return [self.lookup_kwarg, f"{self.lookup_kwarg}__exact", self.lookup_kwarg_isnull]
 
     def has_output(self):
         return True
@@ -95,7 +97,7 @@ class ValuesFieldListFilter(admin.FieldListFilter):
             yield {
                 "selected": selected == str(value),
                 "query_string": changelist.get_query_string(
-                    {self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]
+                    {self.lookup_kwarg: value}, [f"{self.lookup_kwarg}__exact", self.lookup_kwarg_isnull]
                 ),
                 "display": self.labels.get(value, value),
             }

@@ -17,6 +17,7 @@ from django.db.models import F, UniqueConstraint, Value
 
 from aria_admin.fields import EmbeddingField
 from aria_admin.forms import EmbeddingFormField
+from aria_admin.secrets import is_secret_value, mask_field, restore_secrets, stray_masks
 
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 
@@ -170,14 +171,25 @@ class AriaFormMixin:
     - a status (etc.) Aria wrote that is not among the known choices stays
       selectable and saves unchanged;
     - a duplicate unique key is an error on the field, even for Aria's
-      expression and multi-column unique indexes.
+      expression and multi-column unique indexes;
+    - secrets in jsonb (and a config value whose key names a secret) are
+      shown masked, and a mask posted back unchanged saves the stored
+      secret (aria_admin.secrets explains why a round trip, not a
+      replace/clear field); a mask that matches nothing stored is an error,
+      so a save never writes a mask over a secret.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.unknown_choices = {}
+        self.stored_secrets = {}
         editing = not self.instance._state.adding
         for name, formfield in self.fields.items():
+            if isinstance(formfield, JSONTextField) and editing and name in self.initial:
+                masked = mask_field(self.instance, name, self.initial[name])
+                if masked != self.initial[name]:
+                    self.stored_secrets[name] = self.initial[name]
+                    self.initial[name] = masked
             if isinstance(formfield, EmbeddingFormField) and editing:
                 formfield.required = False
                 formfield.help_text = "Leave empty to keep the stored embedding."
@@ -193,6 +205,24 @@ class AriaFormMixin:
             ):
                 formfield.choices = [*choices, (current, f"{current} (written by Aria)")]
                 self.unknown_choices[name] = current
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        # Before any clean(): the row-version check compares real values.
+        for name, stored in self.stored_secrets.items():
+            if name not in self.cleaned_data:
+                continue
+            secret = is_secret_value(self.instance, name)
+            value = restore_secrets(self.cleaned_data[name], stored, secret=secret)
+            if stray := stray_masks(value, secret=secret, path=name):
+                del self.cleaned_data[name]
+                self.add_error(
+                    name,
+                    f"{', '.join(stray)}: this is a hidden value's mask, not a secret it belongs to; "
+                    "type the secret itself, or put back the mask that was shown.",
+                )
+            else:
+                self.cleaned_data[name] = value
 
     def clean(self):
         cleaned = super().clean()

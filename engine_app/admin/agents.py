@@ -42,10 +42,6 @@ class EngineAgentStateAdmin(AppManagedAdminMixin, AriaModelAdmin):
         ),
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "agent_id"] if obj is not None else fields
-
     @admin.display(description="pheromone", ordering="pheromone_score")
     def pheromone(self, agent):
         """Green >= 0.7, amber >= 0.4, else red (Aria's bands)."""

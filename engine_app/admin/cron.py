@@ -210,10 +210,6 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
         "reset_counters",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["id"] if obj else fields
-
     # cron_jobs.yaml and the scheduler ---------------------------------------
     def aria_file(self):
         return aria_files.cron_jobs_file()

@@ -141,10 +141,6 @@ class LlmModelEntryAdmin(AppManagedAdminMixin, ModelsFileAdminMixin, AriaModelAd
         update_action("disable_selected", "Disable selected LLM models", {"enabled": False}, "disabled"),
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["id"] if obj else fields
-
     @admin.display(description="API key")
     def api_key(self, model):
         return domain.describe_api_key(model.litellm_api_key if model else None)

@@ -54,7 +54,3 @@ class EngineConfigEntryAdmin(AriaModelAdmin):
     list_filter = [("updated_by", values_filter(["system"]))]
     search_fields = ["key", "description"]
     ordering = ["-updated_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "key"] if obj is not None else fields
