@@ -239,10 +239,13 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         return lookup in self.allowed_lookups(request)
 
     def allowed_lookups(self, request):
-        """The lookups the list's own filters and links use (once per process)."""
-        if "_allowed_lookups" not in self.__dict__:
-            self._allowed_lookups = frozenset(allowed_parameters(self, request))
-        return self._allowed_lookups
+        """The lookups the list's own filters and links use, worked out once
+        per set of filters (a list may show a filter only when configured)."""
+        filters = tuple(tuple(f) if isinstance(f, list) else f for f in self.get_list_filter(request))
+        cache = self.__dict__.setdefault("_allowed_lookups", {})
+        if filters not in cache:
+            cache[filters] = frozenset(allowed_parameters(self, request))
+        return cache[filters]
 
     def get_sortable_by(self, request):
         """Secret columns never sort: ?o= would order rows by the secret."""

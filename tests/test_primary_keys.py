@@ -11,10 +11,14 @@ from django.urls import reverse
 from aria_admin.roles import aria_models
 from tests.html_forms import form_data
 from tests.sample_rows import insert_as_aria
+from tests.test_admin_support import READ_ONLY_MODELS
 
 # Values a form accepts where Aria's sample text would not be.
 VALID = {"enginecronjob": {"schedule": "15m"}}
-EDITABLE_KEYS = [m for m in aria_models() if m._meta.pk.editable and m._meta.pk is not m._meta.auto_field]
+EDITABLE_KEYS = [
+    m for m in aria_models()
+    if m._meta.pk.editable and m._meta.pk is not m._meta.auto_field and m not in READ_ONLY_MODELS
+]
 
 
 @pytest.fixture
