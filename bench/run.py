@@ -228,6 +228,24 @@ def measure_pages(bench):
                               note=f"HTTP {probe.status}: no board yet"))
 
 
+def measure_vectors(bench):
+    """Issue 11: the lists and record pages of the tables with embeddings."""
+    for page in pages.VECTOR_PAGES:
+        url = f"/admin/{page.url}"
+        note = ""
+        if page.neighbours:
+            probe = bench.client.get(url)
+            block = probe.body.partition("nearest neighbours (cosine distance)")[2].partition("</table>")[0]
+            shown = len(re.findall(r"<tr><td>[0-9.]+</td>", block))
+            note = f"({shown} neighbours shown)"
+        row = bench.page(
+            page.label, url, baseline_url=f"/baseline/{page.url}",
+            target=f"p50 <= {pages.VECTOR_P50} ms", check=lambda r: r.p50 <= pages.VECTOR_P50, note=note,
+        )
+        if page.neighbours and shown != pages.NEIGHBOURS:
+            row.passed = False
+
+
 # The goals changelist's status action and the values it alternates between,
 # so every timed run changes all 10,000 rows.
 BULK_ACTION = "set_status"
@@ -380,6 +398,10 @@ def server_version(dbname):
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
+# --only: groups of pages that can be timed alone (the full run times them all).
+ONLY = {"vectors": measure_vectors}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0,
@@ -395,13 +417,36 @@ def parse_args(argv):
     parser.add_argument("--page-budget", type=int, default=120,
                         help="seconds per page before its timing stops early (>= 3 requests)")
     parser.add_argument("--no-profile", action="store_true")
-    parser.add_argument("--output", type=Path, default=RESULTS_PATH)
+    parser.add_argument("--only", choices=ONLY,
+                        help="time only this group of pages, on the big database alone "
+                             "(written to bench/RESULTS-<group>.md unless --output)")
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = BENCH_DIR / f"RESULTS-{args.only}.md" if args.only else RESULTS_PATH
     if not 0 < args.scale <= 1:
         parser.error("--scale must be in (0, 1]")
     if args.requests < 1 or args.warmup < 0 or args.duration < 1 or args.connections < 1:
         parser.error("--requests, --duration and --connections must be positive")
     return args
+
+
+def run_all(args, results, small_db, big_db, options, password):
+    """Every page, the bulk action and the load, against both servers."""
+    with Server(small_db, **options) as small_server, Server(big_db, **options) as server:
+        log(f"gunicorn on :{small_server.port} serving {small_db} ({results.small_rows:,} rows)")
+        log(f"gunicorn on :{server.port} serving {big_db} ({results.scale_rows:,} rows), "
+            f"{options['workers']} workers each")
+        small_client = Client(small_server.port)
+        small_client.login(SUPERUSER, password)
+        client = Client(server.port)
+        client.login(SUPERUSER, password)
+        bench = Bench(args, results, client)
+        measure_tables(bench, small_client, big_db)
+        measure_vectors(bench)
+        measure_pages(bench)
+        measure_bulk_action(bench, big_db)
+        measure_throughput(bench, server, pages.BIG_TABLES[0])
 
 
 def main(argv=None):
@@ -412,7 +457,8 @@ def main(argv=None):
     DATA_DIR.mkdir(exist_ok=True)
     started = time.monotonic()
 
-    build(small_db, small_rows, rebuild=args.rebuild, log=log)
+    if not args.only:  # the small copy is for the scaling comparison only
+        build(small_db, small_rows, rebuild=args.rebuild, log=log)
     build(big_db, rows, rebuild=args.rebuild, log=log)
     if args.build_only:
         return
@@ -421,7 +467,7 @@ def main(argv=None):
             "test will be reported as not measured")
 
     password = secrets.token_urlsafe(24)
-    for name in (small_db, big_db):
+    for name in (big_db,) if args.only else (small_db, big_db):
         ensure_superuser(name, password)
     reset_bulk_goals(big_db)
     secret_key = new_secret_key()
@@ -435,28 +481,33 @@ def main(argv=None):
         collectstatic(big_db, static_root, secret_key)
         options = dict(workers=workers, static_root=static_root, secret_key=secret_key,
                        log_path=server_log)
-        with Server(small_db, **options) as small_server, Server(big_db, **options) as server:
-            log(f"gunicorn on :{small_server.port} serving {small_db} ({small_rows:,} rows)")
-            log(f"gunicorn on :{server.port} serving {big_db} ({rows:,} rows), {workers} workers each")
-            small_client = Client(small_server.port)
-            small_client.login(SUPERUSER, password)
-            client = Client(server.port)
-            client.login(SUPERUSER, password)
-            bench = Bench(args, results, client)
-            measure_tables(bench, small_client, big_db)
-            measure_pages(bench)
-            measure_bulk_action(bench, big_db)
-            measure_throughput(bench, server, pages.BIG_TABLES[0])
+        if args.only:
+            with Server(big_db, **options) as server:
+                log(f"gunicorn on :{server.port} serving {big_db} ({rows:,} rows), {workers} workers")
+                client = Client(server.port)
+                client.login(SUPERUSER, password)
+                ONLY[args.only](Bench(args, results, client))
+        else:
+            run_all(args, results, small_db, big_db, options, password)
+    if args.only:
+        results.notes.append(
+            f"Only the `{args.only}` pages were timed (`--only {args.only}`), on the "
+            f"{rows:,}-row database; the other pages are in a full run's RESULTS.md."
+        )
+    else:
+        results.notes += [
+            "The baseline is Django's stock `ModelAdmin` (100 rows a page, `__str__` only, "
+            "no `search_fields`, no sortable columns): it ignores `?q=` and `?o=`, so search and "
+            "sort have no baseline (it would be its default page again); its page "
+            f"{deep_page(rows):,} is OFFSET {(deep_page(rows) - 1) * 100:,}.",
+            f"Scaling: the same changelists on a {small_rows:,}-row copy built with the same "
+            "shapes, served by a second gunicorn with the same settings, requested alternately "
+            "with the big one (both p50s under the same load).",
+        ]
     results.notes += [
-        "The baseline is Django's stock `ModelAdmin` (100 rows a page, `__str__` only, "
-        "no `search_fields`, no sortable columns): it ignores `?q=` and `?o=`, so search and "
-        "sort have no baseline (it would be its default page again); its page "
-        f"{deep_page(rows):,} is OFFSET {(deep_page(rows) - 1) * 100:,}.",
-        f"Scaling: the same changelists on a {small_rows:,}-row copy built with the same "
-        "shapes, served by a second gunicorn with the same settings, requested alternately "
-        "with the big one (both p50s under the same load).",
-        f"gunicorn: {workers} sync workers; wrk with {min(args.connections, 2)} threads; "
-        f"full run took {(time.monotonic() - started) / 60:.1f} min.",
+        f"gunicorn: {workers} sync workers"
+        + ("" if args.only else f"; wrk with {min(args.connections, 2)} threads")
+        + f"; the run took {(time.monotonic() - started) / 60:.1f} min.",
         "Load average (1/5/15 min) at the start of the timings: "
         + " / ".join(f"{x:.1f}" for x in load_at_start)
         + "; at the end: " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
