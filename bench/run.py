@@ -398,8 +398,17 @@ def server_version(dbname):
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
-# --only: groups of pages that can be timed alone (the full run times them all).
-ONLY = {"vectors": measure_vectors}
+def measure_reference(bench):
+    """A page every full run times too (no target): how much the machine's
+    load inflates this run's timings, against the full run's figure."""
+    table = pages.OTHER_TABLES[0]
+    bench.page(f"reference: {table.label} changelist (load gauge, no target)", table.url("admin"),
+               target="reported")
+
+
+# --only: groups of pages that can be timed alone (the full run times them all),
+# with a reference page for the load.
+ONLY = {"vectors": lambda bench: (measure_reference(bench), measure_vectors(bench))}
 
 
 def parse_args(argv):
@@ -462,7 +471,7 @@ def main(argv=None):
     build(big_db, rows, rebuild=args.rebuild, log=log)
     if args.build_only:
         return
-    if not shutil.which("wrk"):
+    if not shutil.which("wrk") and not args.only:
         log("WARNING: wrk is not installed (apt-get install -y wrk): the throughput "
             "test will be reported as not measured")
 

@@ -1,11 +1,13 @@
 """A record page's nearest neighbours by embedding (pgvector cosine distance).
 
 The query is the shape Aria's HNSW indexes serve (pgvector's own example):
-the record's vector as a parameter, the cosine operator alone in ORDER BY,
-a LIMIT, and ``embedding IS NOT NULL``, the predicate of the partial index
-on chat messages (a row without an embedding has no distance anyway).
-Joining the table to itself for the record's vector, as before, made
-PostgreSQL compute the distance to every row and sort them all.
+the cosine operator alone in ORDER BY, against the record's vector read by
+a scalar subquery (run once, before the scan, so the index sees a constant;
+and no 1,536 floats sent back and forth as text), a LIMIT, and
+``embedding IS NOT NULL``, the predicate of the partial index on chat
+messages (a row without an embedding has no distance anyway). Joining the
+table to itself for the record's vector, as before, made PostgreSQL compute
+the distance to every row and sort them all.
 
 Without pgvector (embeddings stored as jsonb) there is no index and no
 distance operator: the page says so instead of scanning the table.
@@ -30,17 +32,17 @@ def nearest_neighbours(obj, field, label_sql, limit=NEIGHBOURS):
     ``label_sql`` is a pair of SQL expressions over the table's columns.
     """
     opts = field.model._meta
-    column = connection.ops.quote_name(field.column)
+    table, column = opts.db_table, connection.ops.quote_name(field.column)
     pk = connection.ops.quote_name(opts.pk.column)
-    vector = field.get_prep_value(getattr(obj, field.attname))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT {pk}, {label_sql[0]}, {label_sql[1]}, {column} <=> %s::vector
-                  FROM {opts.db_table}
+            f"""SELECT {pk}, {label_sql[0]}, {label_sql[1]},
+                       {column} <=> (SELECT {column} FROM {table} WHERE {pk} = %s) AS distance
+                  FROM {table}
                  WHERE {column} IS NOT NULL AND {pk} <> %s
-                 ORDER BY {column} <=> %s::vector
+                 ORDER BY distance
                  LIMIT %s""",
-            [vector, obj.pk, vector, limit],
+            [obj.pk, obj.pk, limit],
         )
         return cursor.fetchall()
 
