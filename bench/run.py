@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from bench import db, pages
 from bench.build_warehouse import BULK_SPRINT, build
 from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately
-from bench.report import Results, Row, machine_info, render
+from bench.report import Results, Row, machine_info, render, write_section
 from bench.server import SUPERUSER, Server, collectstatic, ensure_superuser, new_secret_key
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -427,12 +427,10 @@ def parse_args(argv):
                         help="seconds per page before its timing stops early (>= 3 requests)")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--only", choices=ONLY,
-                        help="time only this group of pages, on the big database alone "
-                             "(written to bench/RESULTS-<group>.md unless --output)")
-    parser.add_argument("--output", type=Path, default=None)
+                        help="time only this group of pages, on the big database alone, and "
+                             "write them as a section of --output (the rest is kept)")
+    parser.add_argument("--output", type=Path, default=RESULTS_PATH)
     args = parser.parse_args(argv)
-    if args.output is None:
-        args.output = BENCH_DIR / f"RESULTS-{args.only}.md" if args.only else RESULTS_PATH
     if not 0 < args.scale <= 1:
         parser.error("--scale must be in (0, 1]")
     if args.requests < 1 or args.warmup < 0 or args.duration < 1 or args.connections < 1:
@@ -481,7 +479,7 @@ def main(argv=None):
     reset_bulk_goals(big_db)
     secret_key = new_secret_key()
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
-    results = Results(rows, small_rows, machine_info(server_version(big_db)))
+    results = Results(rows, None if args.only else small_rows, machine_info(server_version(big_db)))
     load_at_start = os.getloadavg()
     server_log = DATA_DIR / "gunicorn.log"
     server_log.write_text("")
@@ -501,7 +499,7 @@ def main(argv=None):
     if args.only:
         results.notes.append(
             f"Only the `{args.only}` pages were timed (`--only {args.only}`), on the "
-            f"{rows:,}-row database; the other pages are in a full run's RESULTS.md."
+            f"{rows:,}-row database; the other pages above are from the last full run."
         )
     else:
         results.notes += [
@@ -522,10 +520,17 @@ def main(argv=None):
         + "; at the end: " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
         + f" on {os.cpu_count()} CPUs (the machine is shared: other work inflates the timings).",
     ]
-    args.output.write_text(render(results))
+    def write():
+        if args.only:
+            title = f"## Only `{args.only}`: `make bench BENCH_ARGS=\"--only {args.only}\"`"
+            write_section(args.output, args.only, render(results, title))
+        else:
+            args.output.write_text(render(results))
+
+    write()
     if not args.no_profile:
         profile_missed(results, big_db)
-        args.output.write_text(render(results))
+        write()
     log(f"wrote {args.output}: {sum(1 for r in results.rows if r.passed)} of "
         f"{sum(1 for r in results.rows if r.passed is not None)} targets met")
 
