@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from bench import db, pages
 from bench.build_warehouse import BULK_SPRINT, build
-from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately
+from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately, time_in_turn
 from bench.report import Results, Row, machine_info, render, write_section
 from bench.server import SUPERUSER, Server, collectstatic, ensure_superuser, new_secret_key
 
@@ -76,10 +76,12 @@ class Bench:
         kwargs.setdefault("budget", self.args.page_budget)
         return self.client.time(url, **kwargs)
 
-    def page(self, label, url, *, baseline_url=None, target="", check=None, note=""):
-        """Time ``url`` (and its baseline) and add a row judged by ``check``."""
-        log(f"timing {url}")
-        timing = self.time(url)
+    def page(self, label, url, *, baseline_url=None, target="", check=None, note="", timing=None):
+        """Time ``url`` (unless ``timing`` is given) and its baseline, and add
+        a row judged by ``check``."""
+        if timing is None:
+            log(f"timing {url}")
+            timing = self.time(url)
         row = Row(label, timing.p50, timing.p95, timing.fastest, timing.query_count, url=url,
                   target=target)
         if len(timing.seconds) < timing.planned:
@@ -228,10 +230,18 @@ def measure_pages(bench):
                               note=f"HTTP {probe.status}: no board yet"))
 
 
-def measure_vectors(bench):
-    """Issue 11: the lists and record pages of the tables with embeddings."""
-    for page in pages.VECTOR_PAGES:
-        url = f"/admin/{page.url}"
+def measure_vectors(bench, reference=None):
+    """Issue 11: the lists and record pages of the tables with embeddings,
+    requested in turn (with ``reference``, a (label, URL) page that gauges
+    the load, when given) so that all see the same load."""
+    urls = [f"/admin/{page.url}" for page in pages.VECTOR_PAGES]
+    if reference:
+        urls.append(reference[1])
+    log(f"timing {len(urls)} pages in turn: {' '.join(urls)}")
+    timings = time_in_turn(bench.client, urls, requests=bench.args.requests, warmup=bench.args.warmup)
+    if reference:
+        bench.page(reference[0], reference[1], target="reported", timing=timings.pop())
+    for page, url, timing in zip(pages.VECTOR_PAGES, urls, timings):
         note = ""
         if page.neighbours:
             probe = bench.client.get(url)
@@ -239,7 +249,7 @@ def measure_vectors(bench):
             shown = len(re.findall(r"<tr><td>[0-9.]+</td>", block))
             note = f"({shown} neighbours shown)"
         row = bench.page(
-            page.label, url, baseline_url=f"/baseline/{page.url}",
+            page.label, url, baseline_url=f"/baseline/{page.url}", timing=timing,
             target=f"p50 <= {pages.VECTOR_P50} ms", check=lambda r: r.p50 <= pages.VECTOR_P50, note=note,
         )
         if page.neighbours and shown != pages.NEIGHBOURS:
@@ -398,17 +408,12 @@ def server_version(dbname):
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
-def measure_reference(bench):
-    """A page every full run times too (no target): how much the machine's
-    load inflates this run's timings, against the full run's figure."""
-    table = pages.OTHER_TABLES[0]
-    bench.page(f"reference: {table.label} changelist (load gauge, no target)", table.url("admin"),
-               target="reported")
-
-
-# --only: groups of pages that can be timed alone (the full run times them all),
-# with a reference page for the load.
-ONLY = {"vectors": lambda bench: (measure_reference(bench), measure_vectors(bench))}
+# A page every full run times too (no target), timed in turn with a group
+# run alone: how much the machine's load inflates the group's timings.
+REFERENCE = (f"reference: {pages.OTHER_TABLES[0].label} changelist (load gauge, no target)",
+             pages.OTHER_TABLES[0].url("admin"))
+# --only: groups of pages that can be timed alone (the full run times them all).
+ONLY = {"vectors": lambda bench: measure_vectors(bench, reference=REFERENCE)}
 
 
 def parse_args(argv):
