@@ -148,9 +148,10 @@ def summarise_embeddings(field, rows):
     """Give each of ``rows`` (a changelist page) the ``embedding_annotations``
     of ``field``, read in one query over those rows' ids.
 
-    Not annotated on the list's own query: PostgreSQL computes a select
-    list before a sort, so the summary would read every row's TOAST-ed
-    vector (100,000 of them) to show 50.
+    Not annotated on the list's own query: unless an index returns the rows
+    in the list's order, PostgreSQL computes the select list of every
+    matching row before the sort, and the summary would read 100,000
+    TOAST-ed vectors to show 50 (1.6 s sorted by summary, 768-d).
     """
     rows = list(rows)  # a page's queryset keeps its rows: the list renders these
     if not rows:
