@@ -30,7 +30,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, models
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table
     set_value_actions,
 )
 from aria_admin.admin.counts import EstimatedCountPaginator
-from aria_admin.admin.display import embedding_annotations, embedding_summary, list_cell, needs_list_cell
+from aria_admin.admin.display import EmbeddingSummaryChangeList, embedding_summary, list_cell, needs_list_cell
 from aria_admin.admin.filters import (  # noqa: F401
     DateRangeFieldListFilter,
     ThreatLevelFilter,
@@ -60,7 +60,7 @@ from aria_admin.admin.forms import (
 )
 from aria_admin.admin.url_lookups import allowed_parameters
 from aria_admin.concurrency import OptimisticLockAdminMixin
-from aria_admin.fields import EmbeddingField, vector_available
+from aria_admin.fields import EmbeddingField
 from aria_admin.lookups import ILikeContains
 from aria_admin.roles import ViewerSafeActionsMixin
 from aria_admin.secrets import is_secret_name, mask_instance, mask_text
@@ -202,10 +202,15 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         field = self.embedding_field()
         match = getattr(request, "resolver_match", None)
         if field and match and (match.url_name or "").endswith("_changelist"):
-            # Never load vectors for a list: their summary is computed in SQL.
-            summary = embedding_annotations(field, vector_available(connection))
-            queryset = queryset.defer(field.name).annotate(**summary)
+            # Never load vectors for a list: the page's summaries are read
+            # in SQL (EmbeddingSummaryChangeList).
+            queryset = queryset.defer(field.name)
         return queryset
+
+    def get_changelist(self, request, **kwargs):
+        if self.embedding_field():
+            return EmbeddingSummaryChangeList
+        return super().get_changelist(request, **kwargs)
 
     # Bad URLs: PostgreSQL rejects NUL characters in any query parameter -----
     def get_object(self, request, object_id, from_field=None):

@@ -4,10 +4,17 @@
 
 ``--rows`` is the size of each big log table (activity_log, session_messages,
 model_usage, heartbeat_log); the others follow from it (thoughts rows/5,
-semantic memories rows/20, agent sessions rows/50 so each has 50 messages),
-except the goals (2,000 in the current sprint plus 10,000 for the bulk
-action, in an older sprint so that they stay off the board), 500 cron jobs and 300 LLM models. Every random() follows
+agent sessions rows/50 so each has 50 messages, semantic memories rows/10
+with 768-d embeddings, engine chat messages rows/10 with 1536-d embeddings in
+engine chat sessions of 50), except the goals (2,000 in the current sprint
+plus 10,000 for the bulk action, in an older sprint so that they stay off
+the board), 500 cron jobs and 300 LLM models. Every random() follows
 ``setseed(0.42)`` and ids are md5-derived, so two builds are identical.
+
+Embeddings are what real ones look like to PostgreSQL: a distinct vector of
+random floats of both signs per row, which does not compress, so a 768-d
+vector (3 KB) and a 1536-d one (6 KB) are stored out of line (TOAST), and
+Aria's HNSW indexes are rebuilt over them after the load.
 
 A marker table (public.bench_marker) records what was built; a database that
 already holds the same build is left alone unless --rebuild.
@@ -21,7 +28,7 @@ from pathlib import Path
 
 from bench import db
 
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"  # 3: realistic embeddings, engine chat messages
 SEED = 0.42
 ANCHOR = "2026-11-25 00:00:00+00"  # "now" for the generated timestamps
 BOARD_SPRINT = "sprint-42"  # the current sprint: its 2,000 goals are the board's cards
@@ -119,17 +126,25 @@ def spread(r, days=365):
     return f"(TIMESTAMPTZ '{ANCHOR}' - {r} * INTERVAL '{days} days')"
 
 
+def embedding(dimensions, vector):
+    """SQL: a new random embedding for each row of the generate_series ``g``
+    (the correlation ``g.i > 0`` makes PostgreSQL compute it per row): floats
+    in [-1, 1) at full precision, as Aria writes them, which no compression
+    shrinks."""
+    values = f"FROM generate_series(1, {dimensions}) WHERE g.i > 0"
+    if vector:
+        return f"(SELECT array_agg((random() * 2 - 1)::real)::vector {values})"
+    return f"(SELECT jsonb_agg(random() * 2 - 1) {values})"
+
+
 def statements(rows, vector):
     """The INSERTs, in dependency order, as (table, sql) pairs."""
     sessions = max(1, rows // 50)
     thoughts = max(1, rows // 5)
-    memories = max(1, rows // 20)
+    memories = max(1, rows // 10)
+    chat_messages = max(50, rows // 10)
+    chat_sessions = chat_messages // 50
     text_join = "JOIN bench_text t ON t.id = g.i % 2000"
-    embedding = (
-        "(SELECT array_agg(random()::real)::vector FROM generate_series(1, 768) WHERE g.i > 0)"
-        if vector
-        else "(SELECT jsonb_agg(round(random()::numeric, 6)) FROM generate_series(1, 768) WHERE g.i > 0)"
-    )
     return [
         ("aria_data.activity_log", f"""
         INSERT INTO aria_data.activity_log
@@ -217,13 +232,40 @@ def statements(rows, vector):
         SELECT md5('semantic' || g.i)::uuid, t.body,
                CASE WHEN g.r1 < 0.3 THEN NULL ELSE left(t.body, 120) END,
                {skewed(CATEGORIES, 'g.r2', 2)},
-               {embedding},
+               {embedding(768, vector)},
                '{{}}'::jsonb, round(g.r3::numeric, 3)::float,
                CASE WHEN g.r4 < 0.2 THEN NULL ELSE {pick(SKILLS, 'g.r4')} END,
                {spread('g.r5')},
                CASE WHEN g.r1 < 0.5 THEN NULL ELSE {spread('g.r1', 30)} END,
                floor(g.r1 * 50)::int
         FROM {randoms(memories, 5)} {text_join}"""),
+        ("aria_engine.chat_sessions", f"""
+        INSERT INTO aria_engine.chat_sessions
+            (id, agent_id, session_type, title, model, status, message_count,
+             total_tokens, total_cost, created_at, updated_at)
+        SELECT md5('chat' || g.i)::uuid,
+               {skewed(AGENTS, 'g.r1', 2)},
+               {pick(sql_array(['interactive', 'chat', 'cron', 'skill_exec']), 'g.r2')},
+               initcap(left(t.body, 60)),
+               {skewed(LLM_MODELS, 'g.r3', 2)},
+               CASE WHEN g.r4 < 0.8 THEN 'ended' ELSE 'active' END,
+               50, floor(g.r5 * 100000)::int, round((g.r5 * 2)::numeric, 6),
+               {spread('g.r4')}, {spread('g.r4')} + INTERVAL '40 minutes'
+        FROM {randoms(chat_sessions - 1, 5, start=0)} {text_join}"""),
+        ("aria_engine.chat_messages", f"""
+        INSERT INTO aria_engine.chat_messages
+            (id, session_id, agent_id, role, content, model, tokens_input,
+             tokens_output, cost, latency_ms, embedding, created_at)
+        SELECT md5('chat-message' || g.i)::uuid,
+               s.id, s.agent_id,
+               CASE WHEN (g.i / {chat_sessions}) % 2 = 0 THEN 'user' ELSE 'assistant' END,
+               t.body, s.model,
+               floor(g.r1 * 8000)::int, floor(g.r2 * 2000)::int,
+               round((g.r1 * 0.02)::numeric, 6), 200 + floor(g.r2 * 9000)::int,
+               {embedding(1536, vector)},
+               s.created_at + (g.i / {chat_sessions}) * INTERVAL '47 seconds'
+        FROM {randoms(chat_messages, 2)} {text_join}
+        JOIN aria_engine.chat_sessions s ON s.id = md5('chat' || (g.i % {chat_sessions}))::uuid"""),
         ("aria_data.goals", f"""
         INSERT INTO aria_data.goals
             (id, goal_id, title, description, status, priority, progress,
@@ -341,7 +383,9 @@ def build(dbname, rows, *, rebuild=False, log=print):
     migrate(dbname)
     with db.connect(dbname, autocommit=True) as conn:
         conn.execute("SET max_parallel_workers_per_gather = 0")  # one random() stream
-        conn.execute("SET maintenance_work_mem = '256MB'")
+        # Enough for an HNSW graph of 100,000 1536-d vectors to be built in
+        # memory (beyond it pgvector builds on disk, many times slower).
+        conn.execute("SET maintenance_work_mem = '1GB'")
         conn.execute("SET synchronous_commit = off")
         vector = conn.execute("SELECT to_regtype('vector') IS NOT NULL").fetchone()[0]
         conn.execute("SELECT setseed(%s)", [SEED])
@@ -354,9 +398,11 @@ def build(dbname, rows, *, rebuild=False, log=print):
                     conn.execute(f"DROP INDEX {name}")
                 conn.execute("SELECT setseed(%s)", [SEED])
                 count = conn.execute(sql).rowcount
+                loaded = time.monotonic()
                 for _, definition in indexes:
                     conn.execute(definition)
-            log(f"{dbname}: {table} +{count:,} rows in {time.monotonic() - started:.1f}s")
+            log(f"{dbname}: {table} +{count:,} rows in {loaded - started:.1f}s, "
+                f"indexes in {time.monotonic() - loaded:.1f}s")
         conn.execute("ANALYZE")
         conn.execute(
             "CREATE TABLE public.bench_marker AS "

@@ -168,6 +168,17 @@ def time_alternately(clients, url, *, requests, warmup):
     return timings
 
 
+def time_in_turn(client, urls, *, requests, warmup):
+    """Request each of ``urls`` in turn, ``warmup + requests`` rounds; one
+    Timing per URL. Pages judged together (and a reference page that gauges
+    the load) are timed under the same load on a shared machine."""
+    timings = [Timing(url, planned=requests) for url in urls]
+    for n in range(warmup + requests):
+        for url, timing in zip(urls, timings):
+            timing.record(client.get(url), warm=n >= warmup)
+    return timings
+
+
 def csrf_token(body):
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     if not match:

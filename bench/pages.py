@@ -50,8 +50,29 @@ BIG_TABLES = [
 # Tables timed on their default changelist only (search too where given).
 OTHER_TABLES = [
     BigTable("thoughts (rows/5)", "data_app/thought", filter="", search="sprint review"),
-    BigTable("semantic_memories (rows/20, 768-d)", "data_app/semanticmemory", filter="",
-             search=""),
+]
+
+
+@dataclass(frozen=True)
+class VectorPage:
+    """A page of a table with embeddings (issue 11): rows/10 rows of random,
+    incompressible vectors, indexed with Aria's HNSW index."""
+
+    label: str
+    url: str
+    neighbours: bool = False  # a record page: its 10 nearest neighbours must be shown
+
+
+# The ids build_warehouse gives the first semantic memory and chat message.
+SEMANTIC_MEMORY = md5_uuid("semantic1")
+CHAT_MESSAGE = md5_uuid("chat-message1")
+VECTOR_PAGES = [
+    VectorPage("semantic_memories (rows/10, 768-d): changelist", "data_app/semanticmemory/"),
+    VectorPage("semantic memory page, 10 nearest neighbours (HNSW)",
+               f"data_app/semanticmemory/{SEMANTIC_MEMORY}/change/", neighbours=True),
+    VectorPage("chat_messages (rows/10, 1536-d): changelist", "engine_app/enginechatmessage/"),
+    VectorPage("chat message page, 10 nearest neighbours (HNSW)",
+               f"engine_app/enginechatmessage/{CHAT_MESSAGE}/change/", neighbours=True),
 ]
 
 # Issue 7's targets, in milliseconds unless named otherwise.
@@ -63,6 +84,8 @@ SEARCH_P50 = 400
 PAGE_5000_P50 = 250
 INDEX_P50 = 100
 BOARD_P50 = 150
+VECTOR_P50 = 60  # issue 11: both lists and both record pages
+NEIGHBOURS = 10  # a record page's nearest neighbours
 BULK_MS = 1000
 THROUGHPUT_RPS = 40
 WORKER_RSS_MB = 200

@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 
 from bench import db, pages
 from bench.build_warehouse import BULK_SPRINT, build
-from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately
-from bench.report import Results, Row, machine_info, render
+from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately, time_in_turn
+from bench.report import Results, Row, machine_info, render, write_section
 from bench.server import SUPERUSER, Server, collectstatic, ensure_superuser, new_secret_key
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -76,10 +76,12 @@ class Bench:
         kwargs.setdefault("budget", self.args.page_budget)
         return self.client.time(url, **kwargs)
 
-    def page(self, label, url, *, baseline_url=None, target="", check=None, note=""):
-        """Time ``url`` (and its baseline) and add a row judged by ``check``."""
-        log(f"timing {url}")
-        timing = self.time(url)
+    def page(self, label, url, *, baseline_url=None, target="", check=None, note="", timing=None):
+        """Time ``url`` (unless ``timing`` is given) and its baseline, and add
+        a row judged by ``check``."""
+        if timing is None:
+            log(f"timing {url}")
+            timing = self.time(url)
         row = Row(label, timing.p50, timing.p95, timing.fastest, timing.query_count, url=url,
                   target=target)
         if len(timing.seconds) < timing.planned:
@@ -226,6 +228,32 @@ def measure_pages(bench):
         bench.results.add(Row("goals board (2,000 cards)", url=pages.GOAL_BOARD_URL,
                               target=f"p50 <= {pages.BOARD_P50} ms", passed=False,
                               note=f"HTTP {probe.status}: no board yet"))
+
+
+def measure_vectors(bench, reference=None):
+    """Issue 11: the lists and record pages of the tables with embeddings,
+    requested in turn (with ``reference``, a (label, URL) page that gauges
+    the load, when given) so that all see the same load."""
+    urls = [f"/admin/{page.url}" for page in pages.VECTOR_PAGES]
+    if reference:
+        urls.append(reference[1])
+    log(f"timing {len(urls)} pages in turn: {' '.join(urls)}")
+    timings = time_in_turn(bench.client, urls, requests=bench.args.requests, warmup=bench.args.warmup)
+    if reference:
+        bench.page(reference[0], reference[1], target="reported", timing=timings.pop())
+    for page, url, timing in zip(pages.VECTOR_PAGES, urls, timings):
+        note = ""
+        if page.neighbours:
+            probe = bench.client.get(url)
+            block = probe.body.partition("nearest neighbours (cosine distance)")[2].partition("</table>")[0]
+            shown = len(re.findall(r"<tr><td>[0-9.]+</td>", block))
+            note = f"({shown} neighbours shown)"
+        row = bench.page(
+            page.label, url, baseline_url=f"/baseline/{page.url}", timing=timing,
+            target=f"p50 <= {pages.VECTOR_P50} ms", check=lambda r: r.p50 <= pages.VECTOR_P50, note=note,
+        )
+        if page.neighbours and shown != pages.NEIGHBOURS:
+            row.passed = False
 
 
 # The goals changelist's status action and the values it alternates between,
@@ -380,6 +408,14 @@ def server_version(dbname):
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
+# A page every full run times too (no target), timed in turn with a group
+# run alone: how much the machine's load inflates the group's timings.
+REFERENCE = (f"reference: {pages.OTHER_TABLES[0].label} changelist (load gauge, no target)",
+             pages.OTHER_TABLES[0].url("admin"))
+# --only: groups of pages that can be timed alone (the full run times them all).
+ONLY = {"vectors": lambda bench: measure_vectors(bench, reference=REFERENCE)}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0,
@@ -395,6 +431,9 @@ def parse_args(argv):
     parser.add_argument("--page-budget", type=int, default=120,
                         help="seconds per page before its timing stops early (>= 3 requests)")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--only", choices=ONLY,
+                        help="time only this group of pages, on the big database alone, and "
+                             "write them as a section of --output (the rest is kept)")
     parser.add_argument("--output", type=Path, default=RESULTS_PATH)
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1:
@@ -402,6 +441,24 @@ def parse_args(argv):
     if args.requests < 1 or args.warmup < 0 or args.duration < 1 or args.connections < 1:
         parser.error("--requests, --duration and --connections must be positive")
     return args
+
+
+def run_all(args, results, small_db, big_db, options, password):
+    """Every page, the bulk action and the load, against both servers."""
+    with Server(small_db, **options) as small_server, Server(big_db, **options) as server:
+        log(f"gunicorn on :{small_server.port} serving {small_db} ({results.small_rows:,} rows)")
+        log(f"gunicorn on :{server.port} serving {big_db} ({results.scale_rows:,} rows), "
+            f"{options['workers']} workers each")
+        small_client = Client(small_server.port)
+        small_client.login(SUPERUSER, password)
+        client = Client(server.port)
+        client.login(SUPERUSER, password)
+        bench = Bench(args, results, client)
+        measure_tables(bench, small_client, big_db)
+        measure_vectors(bench)
+        measure_pages(bench)
+        measure_bulk_action(bench, big_db)
+        measure_throughput(bench, server, pages.BIG_TABLES[0])
 
 
 def main(argv=None):
@@ -412,21 +469,22 @@ def main(argv=None):
     DATA_DIR.mkdir(exist_ok=True)
     started = time.monotonic()
 
-    build(small_db, small_rows, rebuild=args.rebuild, log=log)
+    if not args.only:  # the small copy is for the scaling comparison only
+        build(small_db, small_rows, rebuild=args.rebuild, log=log)
     build(big_db, rows, rebuild=args.rebuild, log=log)
     if args.build_only:
         return
-    if not shutil.which("wrk"):
+    if not shutil.which("wrk") and not args.only:
         log("WARNING: wrk is not installed (apt-get install -y wrk): the throughput "
             "test will be reported as not measured")
 
     password = secrets.token_urlsafe(24)
-    for name in (small_db, big_db):
+    for name in (big_db,) if args.only else (small_db, big_db):
         ensure_superuser(name, password)
     reset_bulk_goals(big_db)
     secret_key = new_secret_key()
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
-    results = Results(rows, small_rows, machine_info(server_version(big_db)))
+    results = Results(rows, None if args.only else small_rows, machine_info(server_version(big_db)))
     load_at_start = os.getloadavg()
     server_log = DATA_DIR / "gunicorn.log"
     server_log.write_text("")
@@ -435,37 +493,49 @@ def main(argv=None):
         collectstatic(big_db, static_root, secret_key)
         options = dict(workers=workers, static_root=static_root, secret_key=secret_key,
                        log_path=server_log)
-        with Server(small_db, **options) as small_server, Server(big_db, **options) as server:
-            log(f"gunicorn on :{small_server.port} serving {small_db} ({small_rows:,} rows)")
-            log(f"gunicorn on :{server.port} serving {big_db} ({rows:,} rows), {workers} workers each")
-            small_client = Client(small_server.port)
-            small_client.login(SUPERUSER, password)
-            client = Client(server.port)
-            client.login(SUPERUSER, password)
-            bench = Bench(args, results, client)
-            measure_tables(bench, small_client, big_db)
-            measure_pages(bench)
-            measure_bulk_action(bench, big_db)
-            measure_throughput(bench, server, pages.BIG_TABLES[0])
+        if args.only:
+            with Server(big_db, **options) as server:
+                log(f"gunicorn on :{server.port} serving {big_db} ({rows:,} rows), {workers} workers")
+                client = Client(server.port)
+                client.login(SUPERUSER, password)
+                ONLY[args.only](Bench(args, results, client))
+        else:
+            run_all(args, results, small_db, big_db, options, password)
+    if args.only:
+        results.notes.append(
+            f"Only the `{args.only}` pages were timed (`--only {args.only}`), on the "
+            f"{rows:,}-row database; the other pages above are from the last full run."
+        )
+    else:
+        results.notes += [
+            "The baseline is Django's stock `ModelAdmin` (100 rows a page, `__str__` only, "
+            "no `search_fields`, no sortable columns): it ignores `?q=` and `?o=`, so search and "
+            "sort have no baseline (it would be its default page again); its page "
+            f"{deep_page(rows):,} is OFFSET {(deep_page(rows) - 1) * 100:,}.",
+            f"Scaling: the same changelists on a {small_rows:,}-row copy built with the same "
+            "shapes, served by a second gunicorn with the same settings, requested alternately "
+            "with the big one (both p50s under the same load).",
+        ]
     results.notes += [
-        "The baseline is Django's stock `ModelAdmin` (100 rows a page, `__str__` only, "
-        "no `search_fields`, no sortable columns): it ignores `?q=` and `?o=`, so search and "
-        "sort have no baseline (it would be its default page again); its page "
-        f"{deep_page(rows):,} is OFFSET {(deep_page(rows) - 1) * 100:,}.",
-        f"Scaling: the same changelists on a {small_rows:,}-row copy built with the same "
-        "shapes, served by a second gunicorn with the same settings, requested alternately "
-        "with the big one (both p50s under the same load).",
-        f"gunicorn: {workers} sync workers; wrk with {min(args.connections, 2)} threads; "
-        f"full run took {(time.monotonic() - started) / 60:.1f} min.",
+        f"gunicorn: {workers} sync workers"
+        + ("" if args.only else f"; wrk with {min(args.connections, 2)} threads")
+        + f"; the run took {(time.monotonic() - started) / 60:.1f} min.",
         "Load average (1/5/15 min) at the start of the timings: "
         + " / ".join(f"{x:.1f}" for x in load_at_start)
         + "; at the end: " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
         + f" on {os.cpu_count()} CPUs (the machine is shared: other work inflates the timings).",
     ]
-    args.output.write_text(render(results))
+    def write():
+        if args.only:
+            title = f"## Only `{args.only}`: `make bench BENCH_ARGS=\"--only {args.only}\"`"
+            write_section(args.output, args.only, render(results, title))
+        else:
+            args.output.write_text(render(results))
+
+    write()
     if not args.no_profile:
         profile_missed(results, big_db)
-        args.output.write_text(render(results))
+        write()
     log(f"wrote {args.output}: {sum(1 for r in results.rows if r.passed)} of "
         f"{sum(1 for r in results.rows if r.passed is not None)} targets met")
 

@@ -6,6 +6,7 @@ import json
 import math
 from datetime import datetime
 
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -15,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from aria_admin.admin.urls import cached_reverse, change_url
-from aria_admin.fields import EmbeddingField
+from aria_admin.fields import EmbeddingField, vector_available
 from aria_admin.secrets import describe_secret, is_secret_name, mask_field
 from aria_admin.text import truncate
 
@@ -148,6 +149,39 @@ def embedding_annotations(field, vector):
         f"{field.name}_norm": RawSQL(norm, (), output_field=models.FloatField()),
         f"{field.name}_head": RawSQL(head, (), output_field=ArrayField(models.FloatField())),
     }
+
+
+def summarise_embeddings(field, rows):
+    """Give each of ``rows`` (a changelist page) the ``embedding_annotations``
+    of ``field``, read in one query over those rows' ids.
+
+    Not annotated on the list's own query: unless an index returns the rows
+    in the list's order, PostgreSQL computes the select list of every
+    matching row before the sort, and the summary would read 100,000
+    TOAST-ed vectors to show 50 (1.6 s sorted by summary, 768-d).
+    """
+    rows = list(rows)  # a page's queryset keeps its rows: the list renders these
+    if not rows:
+        return
+    summary = embedding_annotations(field, vector_available(connection))
+    found = {
+        values.pop("pk"): values
+        for values in field.model._base_manager.filter(pk__in=[obj.pk for obj in rows])
+        .order_by()
+        .annotate(**summary)
+        .values("pk", *summary)
+    }
+    for obj in rows:
+        for name, value in found.get(obj.pk, dict.fromkeys(summary)).items():
+            setattr(obj, name, value)
+
+
+class EmbeddingSummaryChangeList(ChangeList):
+    """A changelist whose page's embeddings are summarised after the page is cut."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        summarise_embeddings(self.model_admin.embedding_field(), self.result_list)
 
 
 def related_table(queryset, columns, *, see_all=None, limit=RELATED_ROWS, empty="None."):

@@ -3,21 +3,16 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
 
-from aria_admin.admin.display import admin_url
+from aria_admin.admin.neighbours import NearestNeighboursMixin
 from aria_admin.admin_base import AriaModelAdmin, values_filter
 from aria_admin.bulk_update import log_history
-from aria_admin.fields import vector_available
-from aria_admin.text import truncate
 from data_app import domain
 from data_app.models import Memory, SemanticMemory, Thought, WorkingMemory
-
-NEIGHBOURS = 10
 
 
 @admin.register(Memory)
@@ -90,44 +85,10 @@ class WorkingMemoryAdmin(AriaModelAdmin):
 
 
 @admin.register(SemanticMemory)
-class SemanticMemoryAdmin(AriaModelAdmin):
+class SemanticMemoryAdmin(NearestNeighboursMixin, AriaModelAdmin):
     list_display = ["content", "summary", "category", "importance", "source", "embedding", "created_at"]
     list_filter = [("category", values_filter(["general"])), ("source", values_filter([]))]
     search_fields = ["content", "summary", "category", "source"]
     ordering = ["-created_at"]
     server_fields = ["accessed_at", "access_count"]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "nearest_neighbours"] if obj is not None else fields
-
-    @admin.display(description=f"{NEIGHBOURS} nearest neighbours (cosine distance)")
-    def nearest_neighbours(self, obj):
-        if obj is None or obj.pk is None:
-            return "-"
-        if not vector_available(connection):
-            return "Needs pgvector: this database stores embeddings as jsonb."
-        table = SemanticMemory._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT n.id, n.category, COALESCE(n.summary, n.content),
-                           n.embedding <=> m.embedding AS distance
-                      FROM {table} n, {table} m
-                     WHERE m.id = %s AND n.id <> m.id
-                     ORDER BY n.embedding <=> m.embedding
-                     LIMIT %s""",
-                [obj.pk, NEIGHBOURS],
-            )
-            rows = cursor.fetchall()
-        if not rows:
-            return "No other semantic memories."
-        base = admin_url(SemanticMemory, "changelist")
-        return format_html(
-            '<table class="aria-related"><thead><tr><th>distance</th><th>memory</th></tr></thead>'
-            "<tbody>{}</tbody></table>",
-            format_html_join(
-                "",
-                '<tr><td>{}</td><td><a href="{}{}/change/">{}: {}</a></td></tr>',
-                ((f"{d:.4f}", base, pk, category, truncate(text, 80)) for pk, category, text, d in rows),
-            ),
-        )
+    neighbour_label = ("category", "COALESCE(summary, content)")

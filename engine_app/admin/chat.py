@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from aria_admin.admin.display import related_table
+from aria_admin.admin.neighbours import NearestNeighboursMixin
 from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, set_value_actions, values_filter
 from aria_admin.text import truncate
 from engine_app import domain
@@ -37,7 +38,7 @@ class EngineChatSessionAdmin(AriaModelAdmin):
 
 
 @admin.register(EngineChatMessage)
-class EngineChatMessageAdmin(AriaModelAdmin):
+class EngineChatMessageAdmin(NearestNeighboursMixin, AriaModelAdmin):
     list_display = [
         "role",
         "content",
@@ -57,3 +58,4 @@ class EngineChatMessageAdmin(AriaModelAdmin):
     search_fields = ["content", "agent_id", "model", "=id"]
     raw_id_fields = ["session"]
     ordering = ["-created_at"]
+    neighbour_label = ("role", "content")
