@@ -13,8 +13,9 @@ What it adds to Django's ModelAdmin, for every table at once:
   from PostgreSQL's estimate, never COUNT(*) over millions of rows; no
   facets, no full result count; list filters that union Aria's known
   values with those present (bounded queries);
-- NUL characters (which PostgreSQL refuses) in list parameters, object ids
-  and raw-id values are refused before they reach the database.
+- NUL characters (which PostgreSQL refuses) in object ids and raw-id
+  values are refused before they reach the database (in query parameters
+  and form bodies: aria_admin.middleware.RequestInputMiddleware).
 """
 
 import html
@@ -22,16 +23,15 @@ import html
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
-from django.http import HttpResponseRedirect
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
+    SelectionCheckMixin,
     apply_changes,
     changes_action,
     enable_disable_actions,
@@ -71,7 +71,7 @@ class NulSafeRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
 
-class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
+class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
     form = AriaModelForm
     paginator = EstimatedCountPaginator
     list_per_page = 50
@@ -135,8 +135,14 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        attrs = {"__module__": form.__module__}
+        invalid = getattr(request, "invalid_text_fields", None)
+        if invalid:
+            attrs["invalid_text_fields"] = frozenset(invalid)
         if not issubclass(form, AriaFormMixin):
-            form = type(form.__name__, (AriaFormMixin, form), {"__module__": form.__module__})
+            form = type(form.__name__, (AriaFormMixin, form), attrs)
+        elif invalid:
+            form = type(form.__name__, (form,), attrs)
         return form
 
     def get_changeform_initial_data(self, request):
@@ -183,16 +189,11 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
             queryset = queryset.defer(field.name).annotate(**summary)
         return queryset
 
-    # Bad URLs: PostgreSQL rejects NUL characters in any query parameter -----
+    # Bad URLs: PostgreSQL rejects NUL characters (query parameters: middleware) --
     def get_object(self, request, object_id, from_field=None):
         if contains_nul(object_id):
             return None  # "doesn't exist", as for any unknown id
         return super().get_object(request, object_id, from_field)
-
-    def changelist_view(self, request, extra_context=None):
-        if any(contains_nul(values) for _, values in request.GET.lists()):
-            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-        return super().changelist_view(request, extra_context)
 
     # Lists -----------------------------------------------------------------
     def list_cell_for(self, name):

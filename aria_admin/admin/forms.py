@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, UniqueConstraint, Value
 
 from aria_admin.fields import EmbeddingField
-from aria_admin.forms import EmbeddingFormField
+from aria_admin.forms import EmbeddingFormField, parse_json_text
 
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 
@@ -90,9 +90,11 @@ class JSONTextField(forms.JSONField):
         if not isinstance(value, str):
             return value
         try:
-            parsed = json.loads(value, cls=self.decoder)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"error": exc})
+            parsed = parse_json_text(value, self.decoder)
+        except ValidationError as exc:
+            if exc.code == "invalid":
+                raise ValidationError(self.error_messages["invalid"], code="invalid", params=exc.params) from None
+            raise
         if parsed is None and not self.nullable:
             raise ValidationError(self.error_messages["null"], code="null")
         if self.shape and parsed is not None and not isinstance(parsed, self.shape):
@@ -104,6 +106,17 @@ class JSONTextField(forms.JSONField):
         if isinstance(parsed, str):
             return forms.fields.JSONString(parsed)
         return parsed
+
+    def bound_data(self, data, initial):
+        """The posted text re-shown as typed when it is not acceptable JSON."""
+        if self.disabled:
+            return initial
+        if data is None:
+            return None
+        try:
+            return parse_json_text(data, self.decoder)
+        except ValidationError:
+            return forms.fields.InvalidJSONInput(data)
 
     def validate(self, value):
         # {} and [] are values, not "empty": only a missing value is.
@@ -145,6 +158,9 @@ def constraint_fields(constraint):
     return [e.name for e in constraint.expressions if isinstance(e, F)]
 
 
+INVALID_TEXT_MESSAGE = (
+    "This text arrived as invalid UTF-8 (shown with \ufffd where the bad bytes were): nothing was saved; retype it."
+)
 NUL_MESSAGE = "NUL characters (\\x00) are not allowed: PostgreSQL rejects them."
 
 
@@ -170,8 +186,13 @@ class AriaFormMixin:
     - a status (etc.) Aria wrote that is not among the known choices stays
       selectable and saves unchanged;
     - a duplicate unique key is an error on the field, even for Aria's
-      expression and multi-column unique indexes.
+      expression and multi-column unique indexes;
+    - text the browser sent as invalid UTF-8 (``invalid_text_fields``, set
+      per request by aria_admin.middleware) is an error on its field, never
+      stored with replacement characters.
     """
+
+    invalid_text_fields = frozenset()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,6 +217,10 @@ class AriaFormMixin:
 
     def clean(self):
         cleaned = super().clean()
+        for name in sorted(self.invalid_text_fields):
+            self.add_error(name if name in self.fields else None, ValidationError(INVALID_TEXT_MESSAGE, code="encoding"))
+        for name in self.fields_with_nul():
+            self.add_error(name, ValidationError(NUL_MESSAGE, code="nul"))
         if not self.instance._state.adding:
             for name, formfield in self.fields.items():
                 if isinstance(formfield, EmbeddingFormField) and cleaned.get(name) is None:
@@ -205,6 +230,20 @@ class AriaFormMixin:
                 if isinstance(stored, datetime) and cleaned.get(name) == stored.replace(microsecond=0):
                     cleaned[name] = stored
         return cleaned
+
+    def fields_with_nul(self):
+        """Fields whose posted text holds a NUL: checkboxes and split date
+        widgets included, whose cleaned value would hide it."""
+        posted = getattr(self.data, "getlist", None)
+        if posted is None:
+            return []
+        names = []
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            raw = [v for k in self.data if k == key or k.startswith(f"{key}_") for v in posted(k)]
+            if name not in self.errors and not field.disabled and contains_nul(raw):
+                names.append(name)
+        return names
 
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()
