@@ -4,7 +4,9 @@ Aria's own board archives goals as a side effect of being looked at; this one
 never writes on GET. A move applies the column -> status rule of
 data_app.domain and renumbers the affected columns in one transaction with
 one set-based UPDATE per column, so 2,000 cards cost the same few queries as
-20.
+20. Moves, un-archiving and archiving take one advisory lock first
+(lock_board), so concurrent staff wait for each other instead of deadlocking
+on each other's rows, and every column stays numbered 0..n-1.
 """
 
 import json
@@ -40,6 +42,16 @@ CARD_FIELDS = (
     "board_column", "position", "assigned_to", "tags", "updated_at",
 )
 COLUMN_TITLES = {c: c.replace("_", " ").capitalize() for c in domain.BOARD_COLUMNS}
+
+
+def lock_board():
+    """Wait for any other board write, until this transaction ends.
+
+    Two renumberings lock the same rows in different orders and deadlock;
+    taking this lock before any row lock makes them run one after the other.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [domain.BOARD_LOCK_KEY])
 
 
 class BoardFilters:
@@ -334,6 +346,7 @@ class GoalBoard:
     def archive(self, request):
         _, back = self._changing(request)
         with transaction.atomic():
+            lock_board()
             goals = update_returning(
                 Goal.objects.filter(domain.archivable_q()),
                 {"board_column": domain.ARCHIVED_COLUMN, "updated_at": Now()},
@@ -443,6 +456,7 @@ class GoalMove:
 
     def move(self, goal_id, version, column, position):
         with transaction.atomic():
+            lock_board()
             goal = self._locked_goal(goal_id, version)
             if goal is None:
                 return
@@ -457,6 +471,7 @@ class GoalMove:
 
     def unarchive(self, goal_id, version):
         with transaction.atomic():
+            lock_board()
             goal = self._locked_goal(goal_id, version)
             if goal is None:
                 return
