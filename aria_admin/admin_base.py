@@ -3,7 +3,8 @@
 What it adds to Django's ModelAdmin, for every table at once:
 - jsonb edited as pretty, validated JSON (list/object shapes by column
   name; an empty box means the column's server default, never NULL in a
-  NOT NULL column); int4 ranges and NUL characters checked in the form;
+  NOT NULL column); int4 ranges, NUL characters and negative counts,
+  durations, costs, TTLs and token numbers checked in the form;
 - add forms start from the columns' server defaults (db_default literals);
 - created_at / updated_at and ``server_fields`` are read-only (Aria keeps
   them); embeddings show dimension, norm and first values, never all floats;
@@ -50,9 +51,11 @@ from aria_admin.admin.forms import (
     AriaModelForm,
     NulSafeModelChoiceField,
     contains_nul,
+    is_non_negative,
     json_formfield_kwargs,
     limit_to_int4,
     literal_db_default,
+    require_non_negative,
 )
 from aria_admin.concurrency import OptimisticLockAdminMixin
 from aria_admin.fields import EmbeddingField, vector_available
@@ -125,6 +128,12 @@ class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeAc
             and isinstance(formfield, forms.IntegerField)
         ):
             limit_to_int4(formfield)
+        if (
+            isinstance(formfield, (forms.IntegerField, forms.DecimalField, forms.FloatField))
+            and not db_field.primary_key
+            and is_non_negative(db_field.column)
+        ):
+            require_non_negative(formfield)
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -151,6 +151,28 @@ def limit_to_int4(formfield):
     formfield.widget.attrs.setdefault("max", INT4_MAX)
 
 
+# Words that make a numeric column a count, duration, cost, TTL or token
+# number: never negative, whatever the database allows (Aria owns the schema,
+# so this is form validation, not a constraint). Aria's narrower known ranges
+# (cron max_duration_seconds, retry_count, pheromone_score, ...) are the
+# models' own validators.
+NON_NEGATIVE_WORDS = {
+    "count", "occurrences", "failures", "tokens", "cost", "usd", "ms", "seconds", "hours",
+    "window", "interval", "jobs", "total", "position",
+}
+
+
+def is_non_negative(column):
+    """Whether a numeric column holds a count, duration, cost, TTL or tokens
+    (tokens_used, ttl_hours, last_duration_ms, cost_input, jobs_failed, ...)."""
+    return bool(NON_NEGATIVE_WORDS & set(column.split("_")))
+
+
+def require_non_negative(formfield):
+    formfield.validators.append(validators.MinValueValidator(0))
+    formfield.widget.attrs["min"] = 0
+
+
 def constraint_fields(constraint):
     """The field names a UniqueConstraint covers (plain fields or F() expressions)."""
     if constraint.fields:
