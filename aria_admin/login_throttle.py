@@ -43,6 +43,17 @@ class AxesHandler(AxesDatabaseHandler):
     only once it reaches its own limit.
     """
 
+    USERNAME_LENGTH = 255  # axes' AccessAttempt.username column
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        # No form limits the user name's length; a longer one than axes'
+        # column would fail its INSERT. It is counted under its first 255.
+        credentials = {
+            key: value[: self.USERNAME_LENGTH] if isinstance(value, str) else value
+            for key, value in (credentials or {}).items()
+        }
+        return super().user_login_failed(sender, credentials, request, **kwargs)
+
     def get_failures(self, request, credentials=None):
         pair, per_name = (
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0

@@ -4,12 +4,14 @@ Generated from one list of hostile values (NUL, invalid UTF-8, a lone
 surrogate, 100 KB text, deeply nested JSON, 1e999, NaN, 5,000 digits,
 negative and huge numbers, SQL and HTML payloads, nothing), sent to every
 changelist (search, page, ordering, every shown filter), every change and
-add form (each field in turn, the rest of the form as its page offers it),
+add form (every value in all fields at once, then each field in turn, the
+rest of the form as its page offers it, with the values its kind refuses),
 every bulk action, the goals board and the login and recent-changes pages.
 
 Values are kept percent-encoded, so invalid UTF-8 reaches the server as the
 raw bytes a hostile client sends. To keep the run short each field gets the
-values that matter for its kind; every endpoint is covered.
+values that matter for its kind, and each changelist parameter a few; every
+endpoint is covered.
 """
 
 import uuid
@@ -49,22 +51,18 @@ HOSTILE = {
 }
 # What must never be stored, whatever the field.
 NEVER_STORED = {"nul", "invalid_utf8", "lone_surrogate"}
-# Per kind of form field: the values worth sending, and those it must refuse.
+# Every value goes into every field of a form at once; then, per kind of
+# field, one field at a time gets the values it must refuse itself.
 BY_KIND = {
-    "json": (
-        ["nul", "invalid_utf8", "deep_json", "deep_object", "inf", "json_inf", "nan", "json_nan", "json_digits", "empty"],
-        {"deep_json", "deep_object", "inf", "json_inf", "nan", "json_nan", "json_digits"},
-    ),
-    "embedding": (
-        ["nul", "invalid_utf8", "deep_json", "json_inf", "json_nan", "json_digits"],
-        {"deep_json", "json_inf", "json_nan", "json_digits"},
-    ),
-    "number": (["nul", "invalid_utf8", "inf", "nan", "digits", "negative", "huge_int", "empty"], {"inf", "nan", "digits"}),
-    "text": (["nul", "invalid_utf8", "lone_surrogate", "long", "sql", "html", "empty"], set()),
-    "other": (["nul", "invalid_utf8", "long", "digits", "negative", "empty"], set()),
+    "json": ["deep_json", "deep_object", "inf", "json_inf", "json_nan", "json_digits"],
+    "embedding": ["deep_json", "json_inf", "json_nan", "json_digits"],
+    "number": ["nul", "inf", "nan", "digits", "huge_int"],
+    "other": ["nul", "long"],
 }
+# Sent into all fields at once (the JSON and number values also go field by field).
+ALL_FIELDS = ["nul", "invalid_utf8", "lone_surrogate", "long", "deep_json", "inf", "digits", "negative", "sql", "html", "empty"]
 # Changelist parameters get a short list each, and every value once with all parameters at once.
-PARAM_VALUES = ["nul", "invalid_utf8", "digits", "negative", "huge_int"]
+PARAM_VALUES = ["digits", "negative", "huge_int"]  # NUL and bad UTF-8 never reach a view
 # _selected_action values that are not keys of any row.
 BAD_KEYS = ["not-a-key", quote("a\x00b"), "x" * 10_000, "99999999999999999999", "-1", "caf%e9%ff"]
 
@@ -100,8 +98,6 @@ def kind_of(formfield):
         return "json"
     if isinstance(formfield, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
         return "number"
-    if isinstance(formfield, forms.CharField) and not isinstance(formfield, forms.UUIDField):
-        return "text"
     return "other"
 
 
@@ -123,54 +119,81 @@ def test_changelist_parameters(hostile_client, aria_rows, model):
     for name in params:
         for key in PARAM_VALUES:
             assert_no_5xx(hostile_client.get(url, QUERY_STRING=query([(name, HOSTILE[key])])), (name, key))
-    for key, value in HOSTILE.items():
-        assert_no_5xx(hostile_client.get(url, QUERY_STRING=query([(n, value) for n in params])), key)
+    for key in ALL_FIELDS:
+        assert_no_5xx(hostile_client.get(url, QUERY_STRING=query([(n, HOSTILE[key]) for n in params])), key)
 
 
 def row_values(model, pk):
     return model._default_manager.filter(pk=pk).values().get()
 
 
-def post_field_values(client, model, url, pk):
-    """POST each hostile value into each field of the form at ``url``."""
-    form_id = f"{model._meta.model_name}_form"
-    page = client.get(url)
-    assert page.status_code == 200
-    fields = page.context["adminform"].form.fields
-    data = form_data(page.content.decode(), form_id)
-    rows = model._default_manager.count()
-    for name, formfield in fields.items():
-        if formfield.disabled or name not in data and not isinstance(formfield, (EmbeddingFormField, forms.SplitDateTimeField)):
-            continue
-        values, refused = BY_KIND[kind_of(formfield)]
-        for key in values:
-            before = row_values(model, pk) if pk is not None else None
-            names = [f"{name}_0", f"{name}_1"] if isinstance(formfield, forms.SplitDateTimeField) else [name]
-            pairs = pairs_of(data, skip=names) + [(n, HOSTILE[key]) for n in names]
-            response = post_raw(client, url, pairs)
-            assert_no_5xx(response, (name, key))
-            if key in NEVER_STORED or key in refused:
-                shown = response.status_code == 200 and response.context and response.context["adminform"].form.errors
-                assert response.status_code == 400 or shown, (name, key, response.status_code)
-                if pk is not None:
-                    assert row_values(model, pk) == before, (name, key)
-                else:
-                    assert model._default_manager.count() == rows, (name, key)
-            if response.status_code == 302:  # saved: the next post needs the new row version
-                rows = model._default_manager.count()
-                page = client.get(url)
-                data = form_data(page.content.decode(), form_id)
+class HostileForm:
+    """The add or change form at ``url``, posted with hostile values."""
+
+    def __init__(self, client, model, url, pk):
+        self.client, self.model, self.url, self.pk = client, model, url, pk
+        self.form_id = f"{model._meta.model_name}_form"
+        self.reload()
+
+    def reload(self):
+        page = self.client.get(self.url)
+        assert page.status_code == 200
+        self.fields = page.context["adminform"].form.fields
+        self.data = form_data(page.content.decode(), self.form_id)
+
+    def names(self, name):
+        if isinstance(self.fields[name], forms.SplitDateTimeField):
+            return [f"{name}_0", f"{name}_1"]
+        return [name]
+
+    def editable(self):
+        return [
+            name for name, field in self.fields.items()
+            if not field.disabled and (name in self.data or f"{name}_0" in self.data or isinstance(field, EmbeddingFormField))
+        ]
+
+    def state(self):
+        if self.pk is not None:
+            return row_values(self.model, self.pk)
+        return self.model._default_manager.count()
+
+    def post(self, fields, key, *, refused):
+        """Post HOSTILE[key] into ``fields``; a refused value leaves the row as it was."""
+        names = [n for name in fields for n in self.names(name)]
+        before = self.state()
+        pairs = pairs_of(self.data, skip=names) + [(n, HOSTILE[key]) for n in names]
+        response = post_raw(self.client, self.url, pairs)
+        assert_no_5xx(response, (fields, key))
+        if refused:
+            shown = response.status_code == 200 and response.context and response.context["adminform"].form.errors
+            assert response.status_code == 400 or shown, (fields, key, response.status_code)
+            assert self.state() == before, (fields, key)
+        if response.status_code == 302:  # saved: the next post needs the new row version
+            self.reload()
+
+
+def post_hostile_values(client, model, url, pk, *, field_by_field=True):
+    form = HostileForm(client, model, url, pk)
+    editable = form.editable()
+    assert editable
+    for key in ALL_FIELDS:
+        form.post(editable, key, refused=key in NEVER_STORED)
+    for name in editable if field_by_field else []:
+        kind = kind_of(form.fields[name])
+        for key in BY_KIND[kind]:
+            form.post([name], key, refused=key in NEVER_STORED or kind != "other" and key != "huge_int")
 
 
 @pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
 def test_change_form_fields(hostile_client, aria_rows, model):
     pk = aria_rows(model)
-    post_field_values(hostile_client, model, admin_url(model, "change", pk), pk)
+    post_hostile_values(hostile_client, model, admin_url(model, "change", pk), pk)
 
 
 @pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
 def test_add_form_fields(hostile_client, aria_rows, model):
-    post_field_values(hostile_client, model, admin_url(model, "add"), None)
+    # The add form's fields are the change form's: their values one by one were sent there.
+    post_hostile_values(hostile_client, model, admin_url(model, "add"), None, field_by_field=False)
 
 
 def key_kind(model):
@@ -224,7 +247,8 @@ def test_board_filters_and_moves(hostile_client, aria_rows):
                 assert_no_5xx(post_raw(hostile_client, url, pairs), (target, name, key))
 
 
-def test_login_and_recent_changes(db, superuser_client):
+def test_login_and_recent_changes(db, superuser_client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # a failed login costs a hash
     superuser_client.raise_request_exception = False
     for key, value in HOSTILE.items():
         for name in ("user", "table", "since", "until", "page"):
@@ -236,3 +260,46 @@ def test_login_and_recent_changes(db, superuser_client):
             pairs = [("username", "boss"), ("password", "wrong")]
             pairs = [(n, v) for n, v in pairs if n != name] + [(name, value)]
             assert_no_5xx(post_raw(anonymous, "/admin/login/", pairs), (name, key))
+
+
+# The jsonb and embedding limits, each named on its field with the input kept.
+JSON_REFUSALS = {
+    "deep": ("[" * 101 + "]" * 101, "more than 100 levels deep"),
+    "deeper than Python recurses": ("[" * 5000 + "]" * 5000, "more than 100 levels deep"),
+    "over 1 MB": ('{"k": "' + "x" * 1_000_000 + '"}', "too large: at most 1,000,000 bytes"),
+    "5,000 digits": ('{"n": ' + "9" * 5000 + "}", "Not valid JSON"),
+    "NaN": ('{"n": NaN}', "NaN is not allowed"),
+    "Infinity": ('{"n": -Infinity}', "-Infinity is not allowed"),
+    "1e999": ('{"n": 1e999}', "out of range"),
+}
+
+
+@pytest.mark.parametrize("case", list(JSON_REFUSALS))
+def test_jsonb_limits_are_errors_on_the_field_with_the_input_kept(superuser_client, aria_rows, case):
+    from data_app.models import ActivityLog
+
+    text, message = JSON_REFUSALS[case]
+    pk = aria_rows(ActivityLog, details='{"from": "aria"}')
+    url = admin_url(ActivityLog, "change", pk)
+    data = form_data(superuser_client.get(url).content.decode(), "activitylog_form")
+    response = superuser_client.post(url, {**data, "details": text})
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert message in str(form.errors["details"]), form.errors
+    assert form["details"].value() == text  # re-shown as typed
+    assert ActivityLog.objects.get(pk=pk).details == {"from": "aria"}
+
+
+@pytest.mark.parametrize("case", ["deeper than Python recurses", "5,000 digits", "NaN", "1e999", "over 1 MB"])
+def test_embedding_limits_are_errors_on_the_field(superuser_client, aria_rows, case):
+    from data_app.models import SemanticMemory
+
+    text = JSON_REFUSALS[case][0].replace('{"n": ', "[").replace('{"k": ', "[").replace("}", "]")
+    pk = aria_rows(SemanticMemory)
+    before = row_values(SemanticMemory, pk)
+    url = admin_url(SemanticMemory, "change", pk)
+    data = form_data(superuser_client.get(url).content.decode(), "semanticmemory_form")
+    response = superuser_client.post(url, {**data, "embedding": text})
+    assert response.status_code == 200
+    assert "embedding" in response.context["adminform"].form.errors
+    assert row_values(SemanticMemory, pk) == before

@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from aria_admin.admin.forms import INT4_MAX
 from aria_admin.admin.urls import change_url
 from aria_admin.bulk_update import log_history, update_returning
 from data_app import domain
@@ -332,8 +333,10 @@ class GoalBoard:
         if not (position.isascii() and position.isdigit()):
             messages.error(request, "The position must be a whole number, 0 or more.")
             return back
+        # Past the end means last; a number of any length must not reach int() or int4.
+        position = min(int(position), INT4_MAX) if len(position) <= 10 else INT4_MAX
         mover = GoalMove(request, filters.sprint)
-        mover.move(request.POST.get("goal", ""), request.POST.get("version", ""), column, int(position))
+        mover.move(request.POST.get("goal", ""), request.POST.get("version", ""), column, position)
         return back
 
     def unarchive(self, request):
@@ -479,5 +482,5 @@ class GoalMove:
                 messages.info(self.request, f"“{goal.title}” is not archived.")
                 return
             column = domain.STATUS_TO_COLUMN.get(goal.status, "done")
-            self.apply(goal, {"board_column": column}, 2**31 - 1)
+            self.apply(goal, {"board_column": column}, INT4_MAX)
         messages.success(self.request, f"Un-archived “{goal.title}” to {COLUMN_TITLES[column]}.")
