@@ -70,6 +70,8 @@ class DatabaseUnavailableMiddleware:
     A deadlock or serialization failure rolled the view's transaction back;
     the view runs once more (the other writer has usually finished), and if
     it clashes again the person gets the 409 page, not the outage page.
+    The admin's forms, its bulk actions and the board each write in one
+    transaction, so a retry starts from what the database held before.
     """
 
     def __init__(self, get_response):
