@@ -2,10 +2,11 @@
 
 Generated from one list of hostile values (NUL, invalid UTF-8, a lone
 surrogate, 100 KB text, deeply nested JSON, 1e999, NaN, 5,000 digits,
-negative and huge numbers, SQL and HTML payloads, nothing), sent to every
-changelist (search, page, ordering, every shown filter), every change and
-add form (every value in all fields at once, then each field in turn, the
-rest of the form as its page offers it, with the values its kind refuses),
+negative and huge numbers, dates out of range, SQL and HTML payloads,
+nothing), sent to every changelist (search, page, ordering, every shown
+filter), every change and add form (every value in all fields at once,
+then each field in turn, the rest of the form as its page offers it, with
+the values its kind refuses),
 every bulk action, the goals board and the login and recent-changes pages.
 
 Values are kept percent-encoded, so invalid UTF-8 reaches the server as the
@@ -48,6 +49,8 @@ HOSTILE = {
     "sql": quote("' OR 1=1; DROP TABLE goals; --"),
     "html": quote('<script>alert(1)</script>"><img src=x onerror=alert(1)>'),
     "empty": "",
+    "far_date": quote("9999-12-31T23:59:59+14:00"),
+    "zero_date": "0000-00-00",
 }
 # What must never be stored, whatever the field.
 NEVER_STORED = {"nul", "invalid_utf8", "lone_surrogate"}
@@ -60,7 +63,10 @@ BY_KIND = {
     "other": ["nul", "long"],
 }
 # Sent into all fields at once (the JSON and number values also go field by field).
-ALL_FIELDS = ["nul", "invalid_utf8", "lone_surrogate", "long", "deep_json", "inf", "digits", "negative", "sql", "html", "empty"]
+ALL_FIELDS = [
+    "nul", "invalid_utf8", "lone_surrogate", "long", "deep_json", "inf", "digits", "negative", "sql", "html", "empty",
+    "far_date", "zero_date",
+]
 # Changelist parameters get a short list each, and every value once with all parameters at once.
 PARAM_VALUES = ["digits", "negative", "huge_int"]  # NUL and bad UTF-8 never reach a view
 # _selected_action values that are not keys of any row.
