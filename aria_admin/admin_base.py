@@ -3,7 +3,8 @@
 What it adds to Django's ModelAdmin, for every table at once:
 - jsonb edited as pretty, validated JSON (list/object shapes by column
   name; an empty box means the column's server default, never NULL in a
-  NOT NULL column); int4 ranges and NUL characters checked in the form;
+  NOT NULL column); int4 ranges, NUL characters and negative counts,
+  durations, costs, TTLs and token numbers checked in the form;
 - add forms start from the columns' server defaults (db_default literals);
 - created_at / updated_at and ``server_fields`` are read-only (Aria keeps
   them), and so is a natural or text primary key once the row exists;
@@ -14,8 +15,9 @@ What it adds to Django's ModelAdmin, for every table at once:
   from PostgreSQL's estimate, never COUNT(*) over millions of rows; no
   facets, no full result count; list filters that union Aria's known
   values with those present (bounded queries);
-- NUL characters (which PostgreSQL refuses) in list parameters, object ids
-  and raw-id values are refused before they reach the database;
+- NUL characters (which PostgreSQL refuses) in object ids and raw-id
+  values are refused before they reach the database (in query parameters
+  and form bodies: aria_admin.middleware.RequestInputMiddleware).
 - list URLs carry only the lookups the list's own filters and links use
   (aria_admin.admin.url_lookups): anything else is a 400, secret columns
   are never filtered, sorted or searched (aria_admin.secrets).
@@ -26,16 +28,15 @@ import html
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.http import HttpResponseRedirect
+from django.db import connection, models
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
+    SelectionCheckMixin,
     apply_changes,
     changes_action,
     enable_disable_actions,
@@ -54,9 +55,11 @@ from aria_admin.admin.forms import (
     AriaModelForm,
     NulSafeModelChoiceField,
     contains_nul,
+    is_non_negative,
     json_formfield_kwargs,
     limit_to_int4,
     literal_db_default,
+    require_non_negative,
 )
 from aria_admin.admin.url_lookups import allowed_parameters
 from aria_admin.concurrency import OptimisticLockAdminMixin
@@ -77,7 +80,7 @@ class NulSafeRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
 
-class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
+class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
     form = AriaModelForm
     paginator = EstimatedCountPaginator
     list_per_page = 50
@@ -138,6 +141,12 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
             and isinstance(formfield, forms.IntegerField)
         ):
             limit_to_int4(formfield)
+        if (
+            isinstance(formfield, (forms.IntegerField, forms.DecimalField, forms.FloatField))
+            and not db_field.primary_key
+            and is_non_negative(db_field.column)
+        ):
+            require_non_negative(formfield)
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -148,8 +157,14 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        attrs = {"__module__": form.__module__}
+        invalid = getattr(request, "invalid_text_fields", None)
+        if invalid:
+            attrs["invalid_text_fields"] = frozenset(invalid)
         if not issubclass(form, AriaFormMixin):
-            form = type(form.__name__, (AriaFormMixin, form), {"__module__": form.__module__})
+            form = type(form.__name__, (AriaFormMixin, form), attrs)
+        elif invalid:
+            form = type(form.__name__, (form,), attrs)
         return form
 
     def save_model(self, request, obj, form, change):
@@ -212,7 +227,7 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
             return EmbeddingSummaryChangeList
         return super().get_changelist(request, **kwargs)
 
-    # Bad URLs: PostgreSQL rejects NUL characters in any query parameter -----
+    # Bad URLs: PostgreSQL rejects NUL characters (query parameters: middleware) --
     def get_object(self, request, object_id, from_field=None):
         if contains_nul(object_id):
             return None  # "doesn't exist", as for any unknown id
@@ -224,8 +239,6 @@ class AriaModelAdmin(OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.Mod
         return obj
 
     def changelist_view(self, request, extra_context=None):
-        if any(contains_nul(values) for _, values in request.GET.lists()):
-            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         if request.method == "GET" and ERROR_FLAG in request.GET:
             self.message_user(
                 request, "Those filter values are not valid, so the whole list is shown.", messages.WARNING

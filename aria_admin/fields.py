@@ -74,14 +74,9 @@ class EmbeddingField(models.Field):
         if value is None:
             return None
         if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise exceptions.ValidationError(
-                    "Enter a JSON list of %(dim)s numbers.",
-                    code="invalid",
-                    params={"dim": self.dimensions},
-                ) from None
+            from aria_admin.forms import parse_json_text
+
+            value = parse_json_text(value)
         if hasattr(value, "tolist"):  # numpy arrays, pgvector.Vector
             value = value.tolist()
         if not isinstance(value, (list, tuple)) or not all(

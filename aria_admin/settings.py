@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Outermost of the middleware that touch the database: a lost database
     # answers a plain 503 page (views' errors; the rest via handler500).
     "aria_admin.middleware.DatabaseUnavailableMiddleware",
+    # NUL characters and invalid UTF-8 in parameters: a 400 page or a form error.
+    "aria_admin.middleware.RequestInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,11 +150,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for a
-# user name, or from an address, further attempts are refused for the cool-off.
+# Login throttling (django-axes, aria_admin.login_throttle): after
+# AXES_FAILURE_LIMIT failed logins for a user name from one address, that user
+# name is refused from that address for the cool-off; after
+# ARIA_USERNAME_FAILURE_LIMIT for a user name from any addresses, everywhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ARIA_USERNAME_FAILURE_LIMIT = env.int("ARIA_USERNAME_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # order read by AxesHandler
+AXES_HANDLER = "aria_admin.login_throttle.AxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "aria_admin.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "aria_admin.login_throttle.client_ip"

@@ -34,6 +34,10 @@ STATUS_TO_COLUMN = {
     "pending": "todo",
 }
 ARCHIVE_AFTER = timedelta(hours=24)
+# Key of the PostgreSQL advisory lock that every change of board positions
+# holds until its transaction ends (one for all boards: every sprint's board
+# also shows the backlog goals, so two boards renumber the same rows).
+BOARD_LOCK_KEY = 0x41524941_0001  # "ARIA", 1
 
 # Other enumerations ----------------------------------------------------------
 HOURLY_GOAL_STATUSES = ["pending", "in_progress", "completed", "failed"]

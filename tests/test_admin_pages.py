@@ -86,7 +86,7 @@ def test_nul_characters_in_urls_are_refused_not_a_server_error(superuser_client,
     """PostgreSQL rejects NUL in any parameter: the admin must not send one."""
     superuser_client.raise_request_exception = False
     listing = superuser_client.get(admin_url(model, "changelist"), {"q": "a\x00b"})
-    assert listing.status_code == 302 and listing["Location"].endswith("?e=1")
+    assert listing.status_code == 400 and "NUL character" in listing.content.decode()
     for view in ("change", "history", "delete"):
         response = superuser_client.get(admin_url(model, view, "a\x00b"))
         assert response.status_code == 302, view

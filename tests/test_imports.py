@@ -143,6 +143,20 @@ def test_missing_file_is_one_line_too(loaded, tmp_path, capsys):
     assert_refused("import_llm_models", tmp_path / "nowhere.yaml", "cannot read the file", capsys)
 
 
+@pytest.mark.parametrize("command", ["import_cron_jobs", "import_llm_models"])
+def test_files_over_the_size_or_entry_limits_write_nothing_and_say_why(loaded, tmp_path, command, capsys):
+    if command == "import_cron_jobs":
+        entries = {"jobs": [{"name": f"job{n}", "cron": "0 * * * *", "text": "x"} for n in range(1001)]}
+    else:
+        entries = {"models": {f"m{n}": {"litellm": {"model": f"openai/m{n}"}} for n in range(1001)}}
+    path = write(tmp_path, "many.yaml", yaml.safe_dump(entries))
+    assert_refused(command, path, "1,001", capsys)
+    assert "at most 1,000 are imported" in str(pytest.raises(CommandError, call_command, command, str(path)).value)
+    big = write(tmp_path, "big.yaml", "# padding\n" * 110_000)
+    assert_refused(command, big, "at most 1,000,000 are imported", capsys)
+    assert snapshot() == loaded
+
+
 def assert_refused(command, path, problem, capsys):
     """CommandError (exit status 1 under manage.py) with one line naming file and entry."""
     with pytest.raises(CommandError) as error:

@@ -176,7 +176,13 @@ def failed_login(client, username="root", address="10.0.0.1"):
     )
 
 
-def test_repeated_failed_logins_lock_the_user_out_with_a_clear_message(client, superuser, settings):
+def right_login(client, username="root", address="10.0.0.1"):
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": "a-Strong-pass-123"}, REMOTE_ADDR=address
+    )
+
+
+def test_repeated_failed_logins_lock_that_user_name_at_that_address_with_a_clear_message(client, superuser, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert failed_login(client).status_code == 200  # the form again, with its error
 
@@ -184,33 +190,34 @@ def test_repeated_failed_logins_lock_the_user_out_with_a_clear_message(client, s
 
     assert locked.status_code == 429
     assert "Too many failed login attempts" in locked.content.decode()
-    # Even the right password is refused now, from another address too.
-    right = client.post(
-        reverse("admin:login"),
-        {"username": "root", "password": "a-Strong-pass-123"},
-        REMOTE_ADDR="10.9.9.9",
-    )
-    assert right.status_code == 429
+    assert locked["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    # Even the right password is refused now from that address...
+    assert right_login(client).status_code == 429
     assert "_auth_user_id" not in client.session
+    # ... but not from another one.
+    assert right_login(client, address="10.9.9.9").status_code == 302
 
 
-def test_repeated_failures_from_one_address_lock_that_address(client, superuser, settings):
-    for attempt in range(settings.AXES_FAILURE_LIMIT):
-        failed_login(client, username=f"guess{attempt}", address="10.0.0.7")
+def test_failures_for_other_user_names_at_one_address_lock_nobody_else_out(client, superuser, settings):
+    """Behind one proxy every colleague shares an address: one guesser must not lock them all."""
+    for attempt in range(settings.AXES_FAILURE_LIMIT * 2):
+        failed_login(client, username=f"guess{attempt % 2}", address="10.0.0.7")
+    assert failed_login(client, username="guess0", address="10.0.0.7").status_code == 429
 
-    from_there = client.post(
-        reverse("admin:login"),
-        {"username": "root", "password": "a-Strong-pass-123"},
-        REMOTE_ADDR="10.0.0.7",
-    )
-    elsewhere = client.post(
-        reverse("admin:login"),
-        {"username": "root", "password": "a-Strong-pass-123"},
-        REMOTE_ADDR="10.0.0.8",
-    )
+    assert right_login(client, address="10.0.0.7").status_code == 302  # the superuser, same address
 
-    assert from_there.status_code == 429
-    assert elsewhere.status_code == 302
+
+def test_slow_guessing_of_one_user_name_from_many_addresses_locks_it_everywhere(client, superuser, settings):
+    settings.ARIA_USERNAME_FAILURE_LIMIT = 12
+    for attempt in range(settings.ARIA_USERNAME_FAILURE_LIMIT - 1):
+        assert failed_login(client, address=f"10.1.0.{attempt}").status_code == 200  # each under the pair limit
+    assert failed_login(client, address="10.1.1.1").status_code == 429
+
+    locked = right_login(client, address="10.2.0.1")
+
+    assert locked.status_code == 429
+    assert "Retry-After" in locked
+    assert right_login(client, username="someone-else", address="10.2.0.1").status_code != 429
 
 
 def registered_aria_models():

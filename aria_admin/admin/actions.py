@@ -7,8 +7,62 @@ skipped and counted.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db import models
 
 from aria_admin.bulk_update import bulk_update, report
+
+INT_RANGES = {
+    models.SmallAutoField: 2**15,
+    models.AutoField: 2**31,
+    models.BigAutoField: 2**63,
+    models.IntegerField: 2**31,
+    models.BigIntegerField: 2**63,
+}
+
+
+def invalid_keys(model, values):
+    """The selected values that cannot be a primary key of ``model``.
+
+    A key that is well formed but names no row is not here: it simply
+    matches nothing. One that is not (not a UUID, not an integer in the
+    column's range, too long, a NUL) would make PostgreSQL fail the query.
+    """
+    pk = model._meta.pk
+    limit = next((size for kind, size in INT_RANGES.items() if type(pk) is kind), None)
+    invalid = []
+    for value in values:
+        try:
+            key = pk.to_python(value)
+        except ValidationError:
+            invalid.append(value)
+            continue
+        if (
+            (isinstance(key, str) and ("\x00" in key or (pk.max_length and len(key) > pk.max_length)))
+            or (limit and isinstance(key, int) and not -limit <= key < limit)
+        ):
+            invalid.append(value)
+    return invalid
+
+
+class SelectionCheckMixin:
+    """Refuses a bulk action whose selection holds a value that is no key:
+    nothing is run, and the list says why."""
+
+    def response_action(self, request, queryset, **kwargs):
+        if not request.POST.get("select_across"):
+            invalid = invalid_keys(self.model, request.POST.getlist(ACTION_CHECKBOX_NAME))
+            if invalid:
+                example = invalid[0] if len(invalid[0]) <= 40 else invalid[0][:40] + "..."
+                self.message_user(
+                    request,
+                    f"No action was run: {len(invalid)} selected value(s) are not keys of "
+                    f"{self.model._meta.verbose_name_plural} (e.g. {example!r}). Reload the list and select again.",
+                    messages.ERROR,
+                )
+                return None
+        return super().response_action(request, queryset, **kwargs)
 
 
 def touch_column(model):

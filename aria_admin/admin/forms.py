@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, UniqueConstraint, Value
 
 from aria_admin.fields import EmbeddingField
-from aria_admin.forms import EmbeddingFormField
+from aria_admin.forms import EmbeddingFormField, parse_json_text
 from aria_admin.secrets import is_secret_value, mask_field, restore_secrets, stray_masks
 
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
@@ -91,9 +91,11 @@ class JSONTextField(forms.JSONField):
         if not isinstance(value, str):
             return value
         try:
-            parsed = json.loads(value, cls=self.decoder)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"error": exc})
+            parsed = parse_json_text(value, self.decoder)
+        except ValidationError as exc:
+            if exc.code == "invalid":
+                raise ValidationError(self.error_messages["invalid"], code="invalid", params=exc.params) from None
+            raise
         if parsed is None and not self.nullable:
             raise ValidationError(self.error_messages["null"], code="null")
         if self.shape and parsed is not None and not isinstance(parsed, self.shape):
@@ -105,6 +107,17 @@ class JSONTextField(forms.JSONField):
         if isinstance(parsed, str):
             return forms.fields.JSONString(parsed)
         return parsed
+
+    def bound_data(self, data, initial):
+        """The posted text re-shown as typed when it is not acceptable JSON."""
+        if self.disabled:
+            return initial
+        if data is None:
+            return None
+        try:
+            return parse_json_text(data, self.decoder)
+        except ValidationError:
+            return forms.fields.InvalidJSONInput(data)
 
     def validate(self, value):
         # {} and [] are values, not "empty": only a missing value is.
@@ -139,6 +152,28 @@ def limit_to_int4(formfield):
     formfield.widget.attrs.setdefault("max", INT4_MAX)
 
 
+# Words that make a numeric column a count, duration, cost, TTL or token
+# number: never negative, whatever the database allows (Aria owns the schema,
+# so this is form validation, not a constraint). Aria's narrower known ranges
+# (cron max_duration_seconds, retry_count, pheromone_score, ...) are the
+# models' own validators.
+NON_NEGATIVE_WORDS = {
+    "count", "occurrences", "failures", "tokens", "cost", "usd", "ms", "seconds", "hours",
+    "window", "interval", "jobs", "total", "position",
+}
+
+
+def is_non_negative(column):
+    """Whether a numeric column holds a count, duration, cost, TTL or tokens
+    (tokens_used, ttl_hours, last_duration_ms, cost_input, jobs_failed, ...)."""
+    return bool(NON_NEGATIVE_WORDS & set(column.split("_")))
+
+
+def require_non_negative(formfield):
+    formfield.validators.append(validators.MinValueValidator(0))
+    formfield.widget.attrs["min"] = 0
+
+
 def constraint_fields(constraint):
     """The field names a UniqueConstraint covers (plain fields or F() expressions)."""
     if constraint.fields:
@@ -146,6 +181,9 @@ def constraint_fields(constraint):
     return [e.name for e in constraint.expressions if isinstance(e, F)]
 
 
+INVALID_TEXT_MESSAGE = (
+    "This text arrived as invalid UTF-8 (shown with \ufffd where the bad bytes were): nothing was saved; retype it."
+)
 NUL_MESSAGE = "NUL characters (\\x00) are not allowed: PostgreSQL rejects them."
 
 
@@ -177,7 +215,12 @@ class AriaFormMixin:
       secret (aria_admin.secrets explains why a round trip, not a
       replace/clear field); a mask that matches nothing stored is an error,
       so a save never writes a mask over a secret.
+    - text the browser sent as invalid UTF-8 (``invalid_text_fields``, set
+      per request by aria_admin.middleware) is an error on its field, never
+      stored with replacement characters.
     """
+
+    invalid_text_fields = frozenset()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,6 +269,10 @@ class AriaFormMixin:
 
     def clean(self):
         cleaned = super().clean()
+        for name in sorted(self.invalid_text_fields):
+            self.add_error(name if name in self.fields else None, ValidationError(INVALID_TEXT_MESSAGE, code="encoding"))
+        for name in self.fields_with_nul():
+            self.add_error(name, ValidationError(NUL_MESSAGE, code="nul"))
         if not self.instance._state.adding:
             for name, formfield in self.fields.items():
                 if isinstance(formfield, EmbeddingFormField) and cleaned.get(name) is None:
@@ -235,6 +282,20 @@ class AriaFormMixin:
                 if isinstance(stored, datetime) and cleaned.get(name) == stored.replace(microsecond=0):
                     cleaned[name] = stored
         return cleaned
+
+    def fields_with_nul(self):
+        """Fields whose posted text holds a NUL: checkboxes and split date
+        widgets included, whose cleaned value would hide it."""
+        posted = getattr(self.data, "getlist", None)
+        if posted is None:
+            return []
+        names = []
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            raw = [v for k in self.data if k == key or k.startswith(f"{key}_") for v in posted(k)]
+            if name not in self.errors and not field.disabled and contains_nul(raw):
+                names.append(name)
+        return names
 
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()

@@ -4,7 +4,9 @@ Aria's own board archives goals as a side effect of being looked at; this one
 never writes on GET. A move applies the column -> status rule of
 data_app.domain and renumbers the affected columns in one transaction with
 one set-based UPDATE per column, so 2,000 cards cost the same few queries as
-20.
+20. Moves, un-archiving and archiving take one advisory lock first
+(lock_board), so concurrent staff wait for each other instead of deadlocking
+on each other's rows, and every column stays numbered 0..n-1.
 """
 
 import json
@@ -27,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from aria_admin.admin.forms import INT4_MAX
 from aria_admin.admin.urls import change_url
 from aria_admin.bulk_update import log_history, update_returning
 from data_app import domain
@@ -40,6 +43,16 @@ CARD_FIELDS = (
     "board_column", "position", "assigned_to", "tags", "updated_at",
 )
 COLUMN_TITLES = {c: c.replace("_", " ").capitalize() for c in domain.BOARD_COLUMNS}
+
+
+def lock_board():
+    """Wait for any other board write, until this transaction ends.
+
+    Two renumberings lock the same rows in different orders and deadlock;
+    taking this lock before any row lock makes them run one after the other.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [domain.BOARD_LOCK_KEY])
 
 
 class BoardFilters:
@@ -320,8 +333,10 @@ class GoalBoard:
         if not (position.isascii() and position.isdigit()):
             messages.error(request, "The position must be a whole number, 0 or more.")
             return back
+        # Past the end means last; a number of any length must not reach int() or int4.
+        position = min(int(position), INT4_MAX) if len(position) <= 10 else INT4_MAX
         mover = GoalMove(request, filters.sprint)
-        mover.move(request.POST.get("goal", ""), request.POST.get("version", ""), column, int(position))
+        mover.move(request.POST.get("goal", ""), request.POST.get("version", ""), column, position)
         return back
 
     def unarchive(self, request):
@@ -334,6 +349,7 @@ class GoalBoard:
     def archive(self, request):
         _, back = self._changing(request)
         with transaction.atomic():
+            lock_board()
             goals = update_returning(
                 Goal.objects.filter(domain.archivable_q()),
                 {"board_column": domain.ARCHIVED_COLUMN, "updated_at": Now()},
@@ -443,6 +459,7 @@ class GoalMove:
 
     def move(self, goal_id, version, column, position):
         with transaction.atomic():
+            lock_board()
             goal = self._locked_goal(goal_id, version)
             if goal is None:
                 return
@@ -457,6 +474,7 @@ class GoalMove:
 
     def unarchive(self, goal_id, version):
         with transaction.atomic():
+            lock_board()
             goal = self._locked_goal(goal_id, version)
             if goal is None:
                 return
@@ -464,5 +482,5 @@ class GoalMove:
                 messages.info(self.request, f"“{goal.title}” is not archived.")
                 return
             column = domain.STATUS_TO_COLUMN.get(goal.status, "done")
-            self.apply(goal, {"board_column": column}, 2**31 - 1)
+            self.apply(goal, {"board_column": column}, INT4_MAX)
         messages.success(self.request, f"Un-archived “{goal.title}” to {COLUMN_TITLES[column]}.")

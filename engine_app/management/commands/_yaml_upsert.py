@@ -8,6 +8,7 @@ history under the inactive user ``aria-import``.
 """
 
 import json
+import os
 
 import yaml
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -18,6 +19,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 IMPORT_USERNAME = "aria-import"
+# Aria's own files are a few KB with a few dozen entries; past these limits a
+# file is refused before it is parsed (size) or validated (entries).
+MAX_FILE_BYTES = 1_000_000
+MAX_ENTRIES = 1_000
 
 
 def one_line(text):
@@ -78,6 +83,9 @@ class YamlUpsertCommand(BaseCommand):
 
     def load(self):
         try:
+            size = os.path.getsize(self.path)
+            if size > MAX_FILE_BYTES:
+                self.fail(f"the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are imported")
             with open(self.path, encoding="utf-8") as handle:
                 return yaml.safe_load(handle)
         except OSError as exc:
@@ -92,6 +100,8 @@ class YamlUpsertCommand(BaseCommand):
             pairs = list(self.entries(data))
         except ValueError as exc:
             self.fail(exc)
+        if len(pairs) > MAX_ENTRIES:
+            self.fail(f"{len(pairs):,} {self.noun} entries; at most {MAX_ENTRIES:,} are imported")
         rows = {}
         for key, entry in pairs:
             try:

@@ -1,0 +1,311 @@
+"""The hostile-input battery: no input a person can send answers 5xx.
+
+Generated from one list of hostile values (NUL, invalid UTF-8, a lone
+surrogate, 100 KB text, deeply nested JSON, 1e999, NaN, 5,000 digits,
+negative and huge numbers, dates out of range, SQL and HTML payloads,
+nothing), sent to every changelist (search, page, ordering, every shown
+filter), every change and add form (every value in all fields at once,
+then each field in turn, the rest of the form as its page offers it, with
+the values its kind refuses),
+every bulk action, the goals board and the login and recent-changes pages.
+
+Values are kept percent-encoded, so invalid UTF-8 reaches the server as the
+raw bytes a hostile client sends. To keep the run short each field gets the
+values that matter for its kind, and each changelist parameter a few; every
+endpoint is covered.
+"""
+
+import uuid
+from urllib.parse import quote, urlencode
+
+import pytest
+from django import forms
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import User
+from django.test import Client
+
+from aria_admin.admin.forms import JSONTextField
+from aria_admin.forms import EmbeddingFormField
+from data_app.models import Goal
+from tests.html_forms import form_data
+from tests.test_admin_support import ARIA_MODELS, admin_url, aria_rows, model_id, superuser_client  # noqa: F401
+
+# name -> the value as it travels in a query string or form body (percent-encoded).
+HOSTILE = {
+    "nul": quote("a\x00b"),
+    "invalid_utf8": "caf%e9%ff",
+    "lone_surrogate": "%ed%a0%80",
+    "long": "x" * 100_000,
+    "deep_json": "[" * 5000 + "]" * 5000,
+    "deep_object": quote('{"a":' * 3000 + "1" + "}" * 3000),
+    "inf": "1e999",
+    "json_inf": quote("[1e999]"),
+    "nan": "NaN",
+    "json_nan": quote('{"x": NaN, "y": Infinity}'),
+    "digits": "9" * 5000,
+    "json_digits": quote("[" + "9" * 5000 + "]"),
+    "negative": "-1",
+    "huge_int": "99999999999999999999",
+    "sql": quote("' OR 1=1; DROP TABLE goals; --"),
+    "html": quote('<script>alert(1)</script>"><img src=x onerror=alert(1)>'),
+    "empty": "",
+    "far_date": quote("9999-12-31T23:59:59+14:00"),
+    "zero_date": "0000-00-00",
+}
+# What must never be stored, whatever the field.
+NEVER_STORED = {"nul", "invalid_utf8", "lone_surrogate"}
+# Every value goes into every field of a form at once; then, per kind of
+# field, one field at a time gets the values it must refuse itself.
+BY_KIND = {
+    "json": ["deep_json", "deep_object", "inf", "json_inf", "json_nan", "json_digits"],
+    "embedding": ["deep_json", "json_inf", "json_nan", "json_digits"],
+    "number": ["nul", "inf", "nan", "digits", "huge_int"],
+    "other": ["nul", "long"],
+}
+# Sent into all fields at once (the JSON and number values also go field by field).
+ALL_FIELDS = [
+    "nul", "invalid_utf8", "lone_surrogate", "long", "deep_json", "inf", "digits", "negative", "sql", "html", "empty",
+    "far_date", "zero_date",
+]
+# Changelist parameters get a short list each, and every value once with all parameters at once.
+PARAM_VALUES = ["digits", "negative", "huge_int"]  # NUL and bad UTF-8 never reach a view
+# _selected_action values that are not keys of any row.
+BAD_KEYS = ["not-a-key", quote("a\x00b"), "x" * 10_000, "99999999999999999999", "-1", "caf%e9%ff"]
+
+
+def query(pairs):
+    """A query string / form body from (name, already-encoded value) pairs."""
+    return "&".join(f"{quote(name)}={value}" for name, value in pairs)
+
+
+def pairs_of(data, skip=()):
+    """(name, encoded value) pairs of a form_data() dict."""
+    out = []
+    for name, value in data.items():
+        if name in skip:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            out.append((name, quote(item, safe="")))
+    return out
+
+
+def assert_no_5xx(response, what):
+    assert response.status_code < 500, (what, response.status_code)
+
+
+def post_raw(client, url, pairs):
+    return client.post(url, query(pairs), content_type="application/x-www-form-urlencoded")
+
+
+def kind_of(formfield):
+    if isinstance(formfield, EmbeddingFormField):
+        return "embedding"
+    if isinstance(formfield, JSONTextField):
+        return "json"
+    if isinstance(formfield, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        return "number"
+    return "other"
+
+
+@pytest.fixture
+def hostile_client(superuser_client):
+    superuser_client.raise_request_exception = False
+    return superuser_client
+
+
+@pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
+def test_changelist_parameters(hostile_client, aria_rows, model):
+    aria_rows(model)
+    url = admin_url(model, "changelist")
+    first = hostile_client.get(url)
+    assert first.status_code == 200
+    params = ["q", "p", "o", "all", "_to_field"]
+    for spec in first.context["cl"].filter_specs:
+        params += spec.expected_parameters()
+    for name in params:
+        for key in PARAM_VALUES:
+            assert_no_5xx(hostile_client.get(url, QUERY_STRING=query([(name, HOSTILE[key])])), (name, key))
+    for key in ALL_FIELDS:
+        assert_no_5xx(hostile_client.get(url, QUERY_STRING=query([(n, HOSTILE[key]) for n in params])), key)
+
+
+def row_values(model, pk):
+    return model._default_manager.filter(pk=pk).values().get()
+
+
+class HostileForm:
+    """The add or change form at ``url``, posted with hostile values."""
+
+    def __init__(self, client, model, url, pk):
+        self.client, self.model, self.url, self.pk = client, model, url, pk
+        self.form_id = f"{model._meta.model_name}_form"
+        self.reload()
+
+    def reload(self):
+        page = self.client.get(self.url)
+        assert page.status_code == 200
+        self.fields = page.context["adminform"].form.fields
+        self.data = form_data(page.content.decode(), self.form_id)
+
+    def names(self, name):
+        if isinstance(self.fields[name], forms.SplitDateTimeField):
+            return [f"{name}_0", f"{name}_1"]
+        return [name]
+
+    def editable(self):
+        return [
+            name for name, field in self.fields.items()
+            if not field.disabled and (name in self.data or f"{name}_0" in self.data or isinstance(field, EmbeddingFormField))
+        ]
+
+    def state(self):
+        if self.pk is not None:
+            return row_values(self.model, self.pk)
+        return self.model._default_manager.count()
+
+    def post(self, fields, key, *, refused):
+        """Post HOSTILE[key] into ``fields``; a refused value leaves the row as it was."""
+        names = [n for name in fields for n in self.names(name)]
+        before = self.state()
+        pairs = pairs_of(self.data, skip=names) + [(n, HOSTILE[key]) for n in names]
+        response = post_raw(self.client, self.url, pairs)
+        assert_no_5xx(response, (fields, key))
+        if refused:
+            shown = response.status_code == 200 and response.context and response.context["adminform"].form.errors
+            assert response.status_code == 400 or shown, (fields, key, response.status_code)
+            assert self.state() == before, (fields, key)
+        if response.status_code == 302:  # saved: the next post needs the new row version
+            self.reload()
+
+
+def post_hostile_values(client, model, url, pk, *, field_by_field=True):
+    form = HostileForm(client, model, url, pk)
+    editable = form.editable()
+    assert editable
+    for key in ALL_FIELDS:
+        form.post(editable, key, refused=key in NEVER_STORED)
+    for name in editable if field_by_field else []:
+        kind = kind_of(form.fields[name])
+        for key in BY_KIND[kind]:
+            form.post([name], key, refused=key in NEVER_STORED or kind != "other" and key != "huge_int")
+
+
+@pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
+def test_change_form_fields(hostile_client, aria_rows, model):
+    pk = aria_rows(model)
+    post_hostile_values(hostile_client, model, admin_url(model, "change", pk), pk)
+
+
+@pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
+def test_add_form_fields(hostile_client, aria_rows, model):
+    # The add form's fields are the change form's: their values one by one were sent there.
+    post_hostile_values(hostile_client, model, admin_url(model, "add"), None, field_by_field=False)
+
+
+def key_kind(model):
+    internal = model._meta.pk.get_internal_type()
+    return "uuid" if internal == "UUIDField" else "int" if internal.endswith("AutoField") else "text"
+
+
+# Well-formed keys naming no row (simply not matched), per kind of primary key.
+MISSING_KEYS = {
+    "uuid": [str(uuid.uuid4())],
+    "int": ["2147483646", "-1"],
+    "text": ["not-a-key", "-1", "99999999999999999999"],  # all within the key's max_length
+}
+
+
+@pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
+def test_bulk_actions_with_keys_that_name_no_row(hostile_client, aria_rows, model, rf):
+    """A selection holding a value that cannot be a key runs no action at all."""
+    pk = str(aria_rows(model))
+    before = row_values(model, pk)
+    url = admin_url(model, "changelist")
+    request = rf.get(url)
+    request.user = User.objects.get(username="boss")
+    actions = list(hostile_client.get(url).context["cl"].model_admin.get_actions(request))
+    assert actions
+    missing = MISSING_KEYS[key_kind(model)]
+    for action in actions:
+        for bad in dict.fromkeys(BAD_KEYS + missing):
+            pairs = [("action", action), ("index", "0"), (ACTION_CHECKBOX_NAME, quote(pk)), (ACTION_CHECKBOX_NAME, bad)]
+            response = post_raw(hostile_client, url, pairs)
+            assert_no_5xx(response, (action, bad[:20]))
+            if bad in missing:  # the row itself was selected too: the action ran
+                before = row_values(model, pk)
+            else:
+                assert response.status_code in (302, 400), (action, bad[:20])
+                assert row_values(model, pk) == before, (action, bad[:20])
+
+
+def test_board_filters_and_moves(hostile_client, aria_rows):
+    goal = Goal.objects.get(pk=aria_rows(Goal, sprint="sprint-1"))
+    board = "/admin/data_app/goal/board/"
+    for name in ("sprint", "q", "tag", "assignee", "priority"):
+        for key, value in HOSTILE.items():
+            assert_no_5xx(hostile_client.get(board, QUERY_STRING=query([(name, value)])), (name, key))
+    fields = {"goal": quote(str(goal.pk)), "version": quote(goal.updated_at.isoformat()), "column": "doing", "position": "0"}
+    for target in ("move", "unarchive", "archive"):
+        url = f"{board}{target}/"
+        for name in (*fields, "sprint", "q", "tag", "assignee"):
+            for key, value in HOSTILE.items():
+                pairs = [(n, v) for n, v in fields.items() if n != name] + [(name, value)]
+                assert_no_5xx(post_raw(hostile_client, url, pairs), (target, name, key))
+
+
+def test_login_and_recent_changes(db, superuser_client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # a failed login costs a hash
+    superuser_client.raise_request_exception = False
+    for key, value in HOSTILE.items():
+        for name in ("user", "table", "since", "until", "page"):
+            response = superuser_client.get("/admin/recent-changes/", QUERY_STRING=query([(name, value)]))
+            assert_no_5xx(response, (name, key))
+    anonymous = Client(raise_request_exception=False)
+    for key, value in HOSTILE.items():
+        for name in ("username", "password", "next"):
+            pairs = [("username", "boss"), ("password", "wrong")]
+            pairs = [(n, v) for n, v in pairs if n != name] + [(name, value)]
+            assert_no_5xx(post_raw(anonymous, "/admin/login/", pairs), (name, key))
+
+
+# The jsonb and embedding limits, each named on its field with the input kept.
+JSON_REFUSALS = {
+    "deep": ("[" * 101 + "]" * 101, "more than 100 levels deep"),
+    "deeper than Python recurses": ("[" * 5000 + "]" * 5000, "more than 100 levels deep"),
+    "over 1 MB": ('{"k": "' + "x" * 1_000_000 + '"}', "too large: at most 1,000,000 bytes"),
+    "5,000 digits": ('{"n": ' + "9" * 5000 + "}", "Not valid JSON"),
+    "NaN": ('{"n": NaN}', "NaN is not allowed"),
+    "Infinity": ('{"n": -Infinity}', "-Infinity is not allowed"),
+    "1e999": ('{"n": 1e999}', "out of range"),
+}
+
+
+@pytest.mark.parametrize("case", list(JSON_REFUSALS))
+def test_jsonb_limits_are_errors_on_the_field_with_the_input_kept(superuser_client, aria_rows, case):
+    from data_app.models import ActivityLog
+
+    text, message = JSON_REFUSALS[case]
+    pk = aria_rows(ActivityLog, details='{"from": "aria"}')
+    url = admin_url(ActivityLog, "change", pk)
+    data = form_data(superuser_client.get(url).content.decode(), "activitylog_form")
+    response = superuser_client.post(url, {**data, "details": text})
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert message in str(form.errors["details"]), form.errors
+    assert form["details"].value() == text  # re-shown as typed
+    assert ActivityLog.objects.get(pk=pk).details == {"from": "aria"}
+
+
+@pytest.mark.parametrize("case", ["deeper than Python recurses", "5,000 digits", "NaN", "1e999", "over 1 MB"])
+def test_embedding_limits_are_errors_on_the_field(superuser_client, aria_rows, case):
+    from data_app.models import SemanticMemory
+
+    text = JSON_REFUSALS[case][0].replace('{"n": ', "[").replace('{"k": ', "[").replace("}", "]")
+    pk = aria_rows(SemanticMemory)
+    before = row_values(SemanticMemory, pk)
+    url = admin_url(SemanticMemory, "change", pk)
+    data = form_data(superuser_client.get(url).content.decode(), "semanticmemory_form")
+    response = superuser_client.post(url, {**data, "embedding": text})
+    assert response.status_code == 200
+    assert "embedding" in response.context["adminform"].form.errors
+    assert row_values(SemanticMemory, pk) == before
