@@ -29,9 +29,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, models
+from django.db import models
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
