@@ -21,11 +21,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import connection as default_connection
 
 from aria_admin.catalog import ARIA_SCHEMAS, Catalog, classify
 from aria_admin.fields import EmbeddingField
+from aria_admin.roles import aria_models
 
 logger = logging.getLogger("aria_admin.schema")
 
@@ -53,10 +53,6 @@ def catalog_type(db_type):
     if match := _NUMERIC.match(db_type):
         return f"numeric({match[1]},{match[2]})"
     return {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}.get(db_type, db_type)
-
-
-def aria_models():
-    return [m for label in ("data_app", "engine_app") for m in apps.get_app_config(label).get_models()]
 
 
 def table_of(model):
