@@ -13,7 +13,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 
 .PHONY: run test venv bootstrap superuser serve collectstatic clean-db
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-embedded.txt requirements-dev.txt
 	@py="$$($(FIND_PYTHON))"; \
 	if [ -z "$$py" ]; then echo "error: Aria Admin needs Python >= 3.12; none found (tried: $(PYTHON_CANDIDATES))." >&2; exit 1; fi; \
 	echo "Using $$py ($$($$py --version))"; \

