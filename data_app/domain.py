@@ -15,6 +15,10 @@ from aria_admin.text import choices  # noqa: F401  (re-exported for the models a
 GOAL_STATUSES = ["pending", "active", "paused", "completed", "cancelled"]
 BOARD_COLUMNS = ["backlog", "todo", "doing", "on_hold", "done"]
 ARCHIVED_COLUMN = "archived"  # set by the system only
+DONE_COLUMN = "done"
+COMPLETED = "completed"
+# Finished goals: they show in done, and the archive rule applies to them.
+TERMINAL_STATUSES = ("completed", "cancelled")
 DEFAULT_SPRINT = "backlog"
 FALLBACK_CURRENT_SPRINT = "sprint-1"
 PRIORITIES = {1: "urgent", 2: "high", 3: "normal", 4: "low", 5: "background"}
@@ -79,7 +83,7 @@ def goal_changes_for_column(column, *, was_done, now=None):
     if column not in COLUMN_TO_STATUS:
         raise ValueError(f"Unknown board column: {column!r}")
     changes = {"board_column": column, "status": COLUMN_TO_STATUS[column]}
-    if column == "done":
+    if column == DONE_COLUMN:
         if not was_done:
             changes["completed_at"] = now or timezone.now()
     elif was_done:
@@ -93,9 +97,9 @@ def goal_changes_for_status(status, *, now=None):
         raise ValueError(f"Unknown goal status: {status!r}")
     column = STATUS_TO_COLUMN[status]
     changes = {"status": status, "board_column": column}
-    if status == "completed":
+    if status == COMPLETED:
         changes["completed_at"] = now or timezone.now()
-    elif column != "done":
+    elif column != DONE_COLUMN:
         changes["completed_at"] = None
     return changes
 
@@ -113,10 +117,16 @@ def current_sprint(goals):
     return sprint or FALLBACK_CURRENT_SPRINT
 
 
+def unarchived_column(status):
+    """The column an archived goal goes back to: its status's (unknown: done)."""
+    return STATUS_TO_COLUMN.get(status, DONE_COLUMN)
+
+
 def is_archivable(goal, now=None):
+    """Whether the archive rule applies to ``goal`` (see services.goals.archive)."""
     now = now or timezone.now()
     return (
-        goal.status in ("completed", "cancelled")
+        goal.status in TERMINAL_STATUSES
         and goal.completed_at is not None
         and goal.completed_at < now - ARCHIVE_AFTER
     )
@@ -128,7 +138,7 @@ def archivable_q(now=None):
 
     now = now or timezone.now()
     return Q(
-        status__in=["completed", "cancelled"],
+        status__in=TERMINAL_STATUSES,
         completed_at__isnull=False,
         completed_at__lt=now - ARCHIVE_AFTER,
     ) & ~Q(board_column=ARCHIVED_COLUMN)

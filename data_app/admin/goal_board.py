@@ -1,12 +1,9 @@
 """The goals sprint board: five columns of cards, moves by drag and drop or form.
 
 Aria's own board archives goals as a side effect of being looked at; this one
-never writes on GET. A move applies the column -> status rule of
-data_app.domain and renumbers the affected columns in one transaction with
-one set-based UPDATE per column, so 2,000 cards cost the same few queries as
-20. Moves, un-archiving and archiving take one advisory lock first
-(lock_board), so concurrent staff wait for each other instead of deadlocking
-on each other's rows, and every column stays numbered 0..n-1.
+never writes on GET. Moves, un-archiving and archiving are
+data_app.services.goals' (the rules, the renumbering, the board lock and
+the stale check); the views here parse the POST and say what happened.
 """
 
 import json
@@ -15,25 +12,21 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.db.models.functions import Now
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.middleware.csrf import get_token
-from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 
 from aria_admin.admin.forms import INT4_MAX
 from aria_admin.admin.urls import change_url
-from aria_admin.bulk_update import log_history, update_returning
 from data_app import domain
 from data_app.models import Goal
+from data_app.services import goals
+from data_app.services.goals import GoalConflict, GoalMove
 
 FILTER_PARAMS = ("sprint", "assignee", "priority", "tag", "q")
 ARCHIVED_SHOWN = 200
@@ -43,16 +36,6 @@ CARD_FIELDS = (
     "board_column", "position", "assigned_to", "tags", "updated_at",
 )
 COLUMN_TITLES = {c: c.replace("_", " ").capitalize() for c in domain.BOARD_COLUMNS}
-
-
-def lock_board():
-    """Wait for any other board write, until this transaction ends.
-
-    Two renumberings lock the same rows in different orders and deadlock;
-    taking this lock before any row lock makes them run one after the other.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [domain.BOARD_LOCK_KEY])
 
 
 class BoardFilters:
@@ -110,14 +93,14 @@ class Card:
         self.progress = max(0, min(100, float(goal.progress or 0)))
         tags = goal.tags if isinstance(goal.tags, list) else []
         self.tags = [t if isinstance(t, str) else json.dumps(t) for t in tags]
-        self.version = goal.updated_at.isoformat() if goal.updated_at else ""
+        self.version = goals.version_of(goal)
         self.due, self.overdue = self.due_text(goal, now)
 
     @staticmethod
     def due_text(goal, now):
         if not goal.due_date:
             return "", False
-        if goal.status in ("completed", "cancelled"):
+        if goal.status in domain.TERMINAL_STATUSES:
             return f"due {goal.due_date:%Y-%m-%d}", False
         if goal.due_date < now:
             return f"overdue by {_span(now - goal.due_date)}", True
@@ -249,7 +232,7 @@ class GoalBoard:
         scope = filters.board_scope()
         # Plain rows, not model instances: 2,000 instances (with their init
         # signals) cost more than the whole rest of the page.
-        goals = filters.apply(scope).values(*CARD_FIELDS)
+        rows = filters.apply(scope).values(*CARD_FIELDS)
         site = admin.admin_site.name
 
         def card(row):
@@ -257,14 +240,14 @@ class GoalBoard:
             return Card(goal, change_url(Goal._meta, goal.pk, site), now)
 
         columns = {c: [] for c in domain.BOARD_COLUMNS}
-        for goal in goals.exclude(board_column=domain.ARCHIVED_COLUMN).order_by(
+        for goal in rows.exclude(board_column=domain.ARCHIVED_COLUMN).order_by(
             "position", "priority", "created_at", "id"
         ):
             item = card(goal)
             columns[item.column].append(item)
         archived = [
             card(g)
-            for g in goals.filter(board_column=domain.ARCHIVED_COLUMN).order_by(
+            for g in rows.filter(board_column=domain.ARCHIVED_COLUMN).order_by(
                 "-completed_at", "-updated_at"
             )[:ARCHIVED_SHOWN]
         ]
@@ -335,152 +318,42 @@ class GoalBoard:
             return back
         # Past the end means last; a number of any length must not reach int() or int4.
         position = min(int(position), INT4_MAX) if len(position) <= 10 else INT4_MAX
-        mover = GoalMove(request, filters.sprint)
-        mover.move(request.POST.get("goal", ""), request.POST.get("version", ""), column, position)
+        mover = GoalMove(filters.sprint, request.user.pk)
+        try:
+            goal, changes, position = mover.move(
+                request.POST.get("goal", ""), request.POST.get("version", ""), column, position
+            )
+        except GoalConflict as conflict:
+            messages.error(request, str(conflict))
+            return back
+        messages.success(
+            request,
+            f"Moved “{goal.title}” to {COLUMN_TITLES[column]}, position {position}"
+            + (f" (status {changes['status']})." if changes["status"] != goal.status else "."),
+        )
         return back
 
     def unarchive(self, request):
         filters, back = self._changing(request)
-        GoalMove(request, filters.sprint).unarchive(
-            request.POST.get("goal", ""), request.POST.get("version", "")
-        )
+        try:
+            goal, column = GoalMove(filters.sprint, request.user.pk).unarchive(
+                request.POST.get("goal", ""), request.POST.get("version", "")
+            )
+        except GoalConflict as conflict:
+            messages.error(request, str(conflict))
+            return back
+        if column is None:
+            messages.info(request, f"“{goal.title}” is not archived.")
+        else:
+            messages.success(request, f"Un-archived “{goal.title}” to {COLUMN_TITLES[column]}.")
         return back
 
     def archive(self, request):
         _, back = self._changing(request)
-        with transaction.atomic():
-            lock_board()
-            goals = update_returning(
-                Goal.objects.filter(domain.archivable_q()),
-                {"board_column": domain.ARCHIVED_COLUMN, "updated_at": Now()},
-                self.model_admin.history_fields,
-            )
-            log_history(request.user.pk, goals, CHANGE, [{"changed": {"fields": ["Board column"]}}])
-        count = len(goals)
+        count = len(goals.archive(Goal.objects.all(), user_id=request.user.pk))
         noun = "goal" if count == 1 else "goals"
         messages.success(
             request,
             f"Archived {count} {noun} (completed or cancelled more than 24 hours ago, all sprints).",
         )
         return back
-
-
-class GoalMove:
-    """One card move in one transaction: rule, renumbering, history."""
-
-    RENUMBER_SQL = """
-        UPDATE {table} AS g SET position = r.new_position
-        FROM (
-            SELECT id, (row_number() OVER (ORDER BY sort_key, moved DESC) - 1)::int AS new_position
-            FROM (
-                SELECT id, id = %(goal)s AS moved,
-                       CASE WHEN id = %(goal)s THEN %(position)s - 0.5
-                            ELSE row_number() OVER (
-                                PARTITION BY id = %(goal)s
-                                ORDER BY position, priority, created_at, id) - 1
-                       END AS sort_key
-                FROM {table}
-                WHERE (sprint = %(sprint)s OR sprint = %(backlog)s OR sprint IS NULL)
-                  AND (CASE WHEN board_column = ANY(%(columns)s) THEN board_column
-                            ELSE %(first_column)s END) = %(column)s
-                  AND board_column IS DISTINCT FROM %(archived)s
-            ) AS ranked
-        ) AS r
-        WHERE g.id = r.id AND g.position IS DISTINCT FROM r.new_position
-    """
-
-    def __init__(self, request, sprint):
-        self.request = request
-        self.sprint = sprint
-
-    def _locked_goal(self, goal_id, version):
-        """The goal, locked, if it still exists unchanged since the page was loaded."""
-        try:
-            goal = Goal.objects.select_for_update().filter(pk=goal_id).first()
-        except ValidationError:  # not a UUID
-            goal = None
-        if goal is None:
-            messages.error(
-                self.request,
-                "That goal no longer exists (deleted meanwhile); the board has been reloaded.",
-            )
-            return None
-        try:
-            opened = parse_datetime(version or "")
-        except ValueError:  # well formed but not a date
-            opened = None
-        if opened != goal.updated_at:
-            messages.error(
-                self.request,
-                f"“{goal.title}” was changed by someone else (or by Aria) after the board "
-                "was loaded; nothing was moved. Look at the reloaded board and move it again.",
-            )
-            return None
-        return goal
-
-    def renumber(self, goal_id, column, position):
-        """Positions 0..n-1 in ``column`` of this board, ``goal_id`` at ``position``."""
-        sql = self.RENUMBER_SQL.format(table=Goal._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                {
-                    "goal": goal_id,
-                    "position": position,
-                    "sprint": self.sprint,
-                    "backlog": domain.DEFAULT_SPRINT,
-                    "columns": domain.BOARD_COLUMNS,
-                    "first_column": domain.BOARD_COLUMNS[0],
-                    "column": column,
-                    "archived": domain.ARCHIVED_COLUMN,
-                },
-            )
-
-    def apply(self, goal, changes, position):
-        """Write ``changes`` to the goal, renumber both columns, record history.
-
-        Returns the goal's new position (``position`` past the end means last).
-        """
-        old_column = domain.board_column_of(goal.board_column)
-        changed = [f for f, v in changes.items() if getattr(goal, f) != v]
-        Goal.objects.filter(pk=goal.pk).update(**changes, updated_at=Now())
-        new_column = domain.board_column_of(changes.get("board_column", goal.board_column))
-        self.renumber(goal.pk, new_column, position)
-        if old_column != new_column:
-            self.renumber(goal.pk, old_column, 0)
-        moved_position = Goal.objects.values_list("position", flat=True).get(pk=goal.pk)
-        if moved_position != goal.position:
-            changed.append("position")
-        labels = [capfirst(Goal._meta.get_field(f).verbose_name) for f in changed]
-        LogEntry.objects.log_actions(
-            self.request.user.pk, [goal], CHANGE, [{"changed": {"fields": labels}}]
-        )
-        return moved_position
-
-    def move(self, goal_id, version, column, position):
-        with transaction.atomic():
-            lock_board()
-            goal = self._locked_goal(goal_id, version)
-            if goal is None:
-                return
-            was_done = goal.board_column == "done"
-            changes = domain.goal_changes_for_column(column, was_done=was_done)
-            position = self.apply(goal, changes, position)
-        messages.success(
-            self.request,
-            f"Moved “{goal.title}” to {COLUMN_TITLES[column]}, position {position}"
-            + (f" (status {changes['status']})." if changes["status"] != goal.status else "."),
-        )
-
-    def unarchive(self, goal_id, version):
-        with transaction.atomic():
-            lock_board()
-            goal = self._locked_goal(goal_id, version)
-            if goal is None:
-                return
-            if goal.board_column != domain.ARCHIVED_COLUMN:
-                messages.info(self.request, f"“{goal.title}” is not archived.")
-                return
-            column = domain.STATUS_TO_COLUMN.get(goal.status, "done")
-            self.apply(goal, {"board_column": column}, INT4_MAX)
-        messages.success(self.request, f"Un-archived “{goal.title}” to {COLUMN_TITLES[column]}.")

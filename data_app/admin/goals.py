@@ -1,15 +1,13 @@
 """Goals (aria_data.goals): the changelist, its bulk actions and the sprint board.
 
-Every bulk action is one UPDATE that applies Aria's column/status rules from
-data_app.domain, reports how many goals changed and records a history entry
-per goal. The board lives at board/ under the goals changelist.
+Every bulk action is one UPDATE whose values (Aria's column/status and
+archive rules) come from data_app.services.goals; the admin reports how many
+goals changed, and each goal gets a history entry. The board lives at board/ under the goals changelist.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import path
 from django.views.decorators.http import require_POST
 
@@ -18,6 +16,7 @@ from aria_admin.bulk_update import bulk_update, report
 from data_app import domain
 from data_app.admin.goal_board import GoalBoard
 from data_app.models import Goal
+from data_app.services import goals
 
 
 def blank_choice(values):
@@ -33,22 +32,6 @@ class GoalActionForm(ActionForm):
     priority = forms.ChoiceField(
         required=False, choices=blank_choice((str(k), f"{k} {v}") for k, v in domain.PRIORITIES.items())
     )
-
-
-def per_row(if_done, otherwise, keys):
-    """One UPDATE's values where the rule depends on whether a goal was in done."""
-    values = {}
-    for key in keys:
-        a, b = if_done.get(key, F(key)), otherwise.get(key, F(key))
-        if a == b:
-            values[key] = a
-        else:
-            values[key] = Case(
-                When(board_column="done", then=a if isinstance(a, F) else Value(a)),
-                default=b if isinstance(b, F) else Value(b),
-                output_field=Goal._meta.get_field(key),
-            )
-    return values
 
 
 @admin.register(Goal)
@@ -72,7 +55,7 @@ class GoalAdmin(AriaModelAdmin):
     ordering = ["-created_at"]
     readonly_fields = ["created_at", "updated_at"]
     action_form = GoalActionForm
-    history_fields = ["goal_id", "title"]  # what Goal.__str__ reads: bulk actions load only these
+    history_fields = goals.HISTORY_FIELDS  # what Goal.__str__ reads: bulk actions load only these
     actions = ["set_status", "move_to_column", "set_sprint", "set_priority", "archive", "unarchive"]
 
     def get_urls(self):
@@ -101,18 +84,14 @@ class GoalAdmin(AriaModelAdmin):
     def set_status(self, request, queryset):
         status = self._chosen(request, "status")
         if status:
-            changes = domain.goal_changes_for_status(status)
-            if changes.get("completed_at"):  # completed earlier: keeps its completion time
-                changes["completed_at"] = Coalesce("completed_at", Value(changes["completed_at"]))
+            changes = goals.status_values(status)
             report(self, request, bulk_update(self, request, queryset, changes), f"set status {status} on")
 
     @admin.action(description="Move selected goals to column (column -> status rule)", permissions=["change"])
     def move_to_column(self, request, queryset):
         column = self._chosen(request, "column")
         if column:
-            if_done = domain.goal_changes_for_column(column, was_done=True)
-            otherwise = domain.goal_changes_for_column(column, was_done=False)
-            changes = per_row(if_done, otherwise, {**if_done, **otherwise})
+            changes = goals.column_values(column)
             report(self, request, bulk_update(self, request, queryset, changes), f"moved to {column}")
 
     @admin.action(description="Set sprint of selected goals", permissions=["change"])
@@ -129,17 +108,10 @@ class GoalAdmin(AriaModelAdmin):
             count = bulk_update(self, request, queryset, {"priority": int(priority)})
             report(self, request, count, f"set priority {priority} on")
 
-    @admin.action(description="Archive selected completed/cancelled goals", permissions=["change"])
+    @admin.action(description="Archive selected goals finished over 24 hours ago", permissions=["change"])
     def archive(self, request, queryset):
-        archivable = queryset.filter(status__in=["completed", "cancelled"])
-        changes = {"board_column": domain.ARCHIVED_COLUMN}
-        report(self, request, bulk_update(self, request, archivable, changes), "archived")
+        report(self, request, len(goals.archive(queryset, user_id=request.user.pk)), "archived")
 
     @admin.action(description="Un-archive selected goals (column from status)", permissions=["change"])
     def unarchive(self, request, queryset):
-        column = Case(
-            *[When(status=s, then=Value(c)) for s, c in domain.STATUS_TO_COLUMN.items()],
-            default=Value("done"),
-        )
-        archived = queryset.filter(board_column=domain.ARCHIVED_COLUMN)
-        report(self, request, bulk_update(self, request, archived, {"board_column": column}), "un-archived")
+        report(self, request, len(goals.unarchive(queryset, user_id=request.user.pk)), "un-archived")
