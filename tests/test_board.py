@@ -314,3 +314,11 @@ def test_a_position_past_the_end_is_reported_as_the_real_one(operator):
     response = operator.post(MOVE, {"goal": str(goal.pk), "version": "2026-13-45T99:00:00", "column": "todo",
                                     "position": "0"}, follow=True)
     assert any("changed by someone else" in m for m in page_messages(response))
+
+
+def test_bulk_archive_applies_the_boards_24_hour_rule(operator):
+    old = make_goal(1, "done", completed_at=timezone.now() - timedelta(days=2))
+    recent = make_goal(2, "done")  # completed an hour ago: stays in done, as on the board
+    messages, _ = run_action(operator, "archive", [old, recent])
+    assert any("Archived 1 goal" in m for m in messages)
+    assert state(old)[1] == "archived" and state(recent)[1] == "done"
