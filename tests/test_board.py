@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from data_app import domain
 from data_app.models import Goal
+from tests.html_forms import form_data
 
 BOARD = "/admin/data_app/goal/board/"
 MOVE = "/admin/data_app/goal/board/move/"
@@ -322,3 +323,13 @@ def test_bulk_archive_applies_the_boards_24_hour_rule(operator):
     messages, _ = run_action(operator, "archive", [old, recent])
     assert any("Archived 1 goal" in m for m in messages)
     assert state(old)[1] == "archived" and state(recent)[1] == "done"
+
+
+def test_change_form_status_edit_applies_the_status_to_column_rule(operator):
+    goal = make_goal(1, "doing")
+    url = reverse("admin:data_app_goal_change", args=[goal.pk])
+    data = form_data(operator.get(url).content, "goal_form")
+    response = operator.post(url, {**data, "status": "completed", "_save": "Save"})
+    assert response.status_code == 302
+    status, column, completed_at = state(goal)
+    assert (status, column) == ("completed", "done") and completed_at is not None

@@ -198,3 +198,28 @@ def test_column_values_set_keep_and_clear_completed_at_per_goal():
     assert fresh(done).completed_at == earlier and fresh(todo).completed_at is not None
     Goal.objects.update(**goals.column_values("backlog"))
     assert [(fresh(g).status, fresh(g).completed_at) for g in (done, todo)] == [("pending", None)] * 2
+
+
+# The change form's edit ---------------------------------------------------------------
+def test_form_edit_of_status_alone_moves_the_column_and_sets_completed_at():
+    goal = make_goal(1, "doing")
+    goal.status = "completed"
+    assert goals.complete_form_edit(goal, ["status"], "doing") == ["board_column", "completed_at"]
+    assert goal.board_column == "done" and goal.completed_at is not None
+
+
+def test_form_edit_of_column_alone_sets_status_and_clears_completed_at():
+    goal = make_goal(1, "done", completed_at=timezone.now())
+    goal.board_column = "todo"
+    assert goals.complete_form_edit(goal, ["board_column"], "done") == ["status", "completed_at"]
+    assert (goal.status, goal.completed_at) == ("pending", None)
+
+
+def test_form_edit_keeps_what_staff_typed_and_archived_goals_archived():
+    goal = make_goal(1, "doing")
+    goal.status, goal.board_column = "paused", "todo"  # both changed by hand
+    assert goals.complete_form_edit(goal, ["status", "board_column"], "doing") == []
+    archived = make_goal(2, domain.ARCHIVED_COLUMN, status="completed", completed_at=timezone.now())
+    archived.status = "cancelled"
+    assert goals.complete_form_edit(archived, ["status"], domain.ARCHIVED_COLUMN) == []
+    assert archived.board_column == domain.ARCHIVED_COLUMN

@@ -72,6 +72,12 @@ class GoalAdmin(AriaModelAdmin):
             ),
         ] + super().get_urls()
 
+    def save_model(self, request, obj, form, change):
+        """The change form's save, with the status <-> column rule applied."""
+        if change:
+            goals.complete_form_edit(obj, form.changed_data, form.initial.get("board_column"))
+        super().save_model(request, obj, form, change)
+
     def _chosen(self, request, field):
         form = self.action_form(request.POST)
         form.fields["action"].choices = self.get_action_choices(request)  # as the changelist does

@@ -174,6 +174,38 @@ class GoalMove:
         return goal, column
 
 
+def complete_form_edit(goal, changed, old_column, now=None):
+    """Apply the status <-> column rule to a goal edited in its change form.
+
+    Staff who change only the status get the column (and completed_at) that
+    the "set status" action gives; who change only the column get its status,
+    as a board move would. Whatever else they changed themselves stays as
+    they typed it; an archived goal stays archived. ``changed`` names the
+    form's changed fields and ``old_column`` is the stored board_column.
+    Returns the names of the fields the rule filled in.
+    """
+    changed = set(changed)
+    if "status" in changed and "board_column" not in changed:
+        if goal.status not in domain.STATUS_TO_COLUMN:
+            return []
+        rule = domain.goal_changes_for_status(goal.status, now=now)
+        if goal.board_column == domain.ARCHIVED_COLUMN:
+            del rule["board_column"]
+    elif "board_column" in changed and "status" not in changed:
+        if goal.board_column not in domain.COLUMN_TO_STATUS:
+            return []
+        was_done = old_column == domain.DONE_COLUMN
+        rule = domain.goal_changes_for_column(goal.board_column, was_done=was_done, now=now)
+    else:
+        return []
+    if rule.get("completed_at") and goal.completed_at:  # completed earlier: keeps its time
+        del rule["completed_at"]
+    filled = [f for f, v in rule.items() if f not in changed and getattr(goal, f) != v]
+    for field in filled:
+        setattr(goal, field, rule[field])
+    return filled
+
+
 def history_message(fields):
     """The admin history's "changed fields" message for ``fields`` of a goal."""
     labels = [capfirst(Goal._meta.get_field(f).verbose_name) for f in fields]
