@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-ARIA_SCHEMAS = ["aria_data", "aria_engine"]
+from aria_admin.aria_tables import ARIA_SCHEMAS
 
 # The only differences that are not differences. Each maps both spellings to
 # one normal form before comparing.

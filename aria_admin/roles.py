@@ -15,9 +15,10 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
+from aria_admin.aria_tables import ARIA_APPS, aria_models
+
 VIEWERS = "Aria viewers"
 OPERATORS = "Aria operators"
-ARIA_APPS = ("data_app", "engine_app")
 
 # Tables operators may add rows to and delete rows from, as app_label.ModelName.
 CURATED_MODELS = (
@@ -29,11 +30,6 @@ CURATED_MODELS = (
     "engine_app.LlmModelEntry",
     "engine_app.EngineAgentTool",
 )
-
-
-def aria_models():
-    """Every model of Aria's two schemas (39)."""
-    return [model for label in ARIA_APPS for model in apps.get_app_config(label).get_models()]
 
 
 def _permissions(models, actions):

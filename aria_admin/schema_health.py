@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection as default_connection
 
-from aria_admin.catalog import ARIA_SCHEMAS, Catalog, classify
+from aria_admin.aria_tables import ARIA_SCHEMAS, aria_models
+from aria_admin.catalog import Catalog, classify
 from aria_admin.fields import EmbeddingField
-from aria_admin.roles import aria_models
 
 logger = logging.getLogger("aria_admin.schema")
 

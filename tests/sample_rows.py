@@ -11,24 +11,14 @@ import re
 import uuid
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
+from aria_admin.aria_tables import aria_models, table_name  # noqa: F401  (the tests import them from here)
 from aria_admin.catalog import read_catalog
 from aria_admin.fields import EmbeddingField
 
-ARIA_APPS = ("data_app", "engine_app")
 _serial = itertools.count(1)
-
-
-def aria_models():
-    return [m for app in ARIA_APPS for m in apps.get_app_config(app).get_models()]
-
-
-def table_name(model):
-    """``aria_data.memories`` from ``'"aria_data"."memories"'``."""
-    return model._meta.db_table.replace('"', "")
 
 
 def unique_text(length=100):

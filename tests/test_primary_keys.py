@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from aria_admin.roles import aria_models
+from aria_admin.aria_tables import aria_models
 from tests.html_forms import form_data
 from tests.sample_rows import insert_as_aria
 from tests.test_admin_support import READ_ONLY_MODELS

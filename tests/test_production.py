@@ -223,7 +223,7 @@ def test_slow_guessing_of_one_user_name_from_many_addresses_locks_it_everywhere(
 def registered_aria_models():
     from django.contrib import admin
 
-    from aria_admin.roles import aria_models
+    from aria_admin.aria_tables import aria_models
 
     return [m for m in aria_models() if m in admin.site._registry]
 

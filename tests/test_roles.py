@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from aria_admin.roles import CURATED_MODELS, OPERATORS, VIEWERS, aria_models, ensure_groups
+from aria_admin.aria_tables import aria_models
+from aria_admin.roles import CURATED_MODELS, OPERATORS, VIEWERS, ensure_groups
 from data_app.models import ActivityLog, Goal, Memory
 from engine_app.models import EngineCronJob, LlmModelEntry
 from tests.sample_rows import insert_as_aria

@@ -3,7 +3,7 @@
 from django.db.backends.postgresql import schema
 from django.db.backends.utils import split_identifier
 
-ARIA_SCHEMAS = ("aria_data", "aria_engine")
+from aria_admin.aria_tables import ARIA_SCHEMAS
 
 
 def is_aria_model(model):

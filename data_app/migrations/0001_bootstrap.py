@@ -11,10 +11,9 @@ existing warehouse with exactly the extensions that warehouse has installed.
 
 from django.db import migrations
 
+# Constants of a stable module: the migration keeps working on its own.
+from aria_admin.aria_tables import ARIA_EXTENSIONS as EXTENSIONS, ARIA_SCHEMAS as SCHEMAS
 from aria_admin.fields import forget_vector_available
-
-SCHEMAS = ("aria_data", "aria_engine")
-EXTENSIONS = ("vector", "pg_trgm")
 
 
 def create_schemas_and_extensions(apps, schema_editor):

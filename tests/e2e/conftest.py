@@ -71,7 +71,7 @@ def truncate_aria_tables():
     """
     from django.db import connection
 
-    from aria_admin.roles import aria_models
+    from aria_admin.aria_tables import aria_models
 
     tables = ", ".join(model._meta.db_table for model in aria_models())
     with connection.cursor() as cursor:

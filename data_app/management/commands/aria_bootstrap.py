@@ -29,18 +29,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
-from aria_admin.catalog import ARIA_SCHEMAS, classify, differences, read_catalog
+from aria_admin.aria_tables import ARIA_APPS, ARIA_EXTENSIONS, ARIA_SCHEMAS, aria_models, table_name
+from aria_admin.catalog import classify, differences, read_catalog
 from aria_admin.warehouse import models as levels
 
-ARIA_APPS = ("data_app", "engine_app")
-EXTENSIONS = ("vector", "pg_trgm")
 INSUFFICIENT_PRIVILEGE = "42501"
 LOCK_NOT_AVAILABLE = "55P03"
 
@@ -64,12 +62,12 @@ class WarehouseState:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = ANY(%s)",
-                [ARIA_SCHEMAS],
+                [list(ARIA_SCHEMAS)],
             )
             self.aria_tables = cursor.fetchone()[0]
             cursor.execute(
                 "SELECT extname FROM pg_extension WHERE extname = ANY(%s) ORDER BY 1",
-                [list(EXTENSIONS)],
+                [list(ARIA_EXTENSIONS)],
             )
             self.extensions = [row[0] for row in cursor.fetchall()]
         recorder = MigrationRecorder(connection)
@@ -500,10 +498,3 @@ class IndexProgress(threading.Thread):
         self.join()
 
 
-def aria_models():
-    return [m for app in ARIA_APPS for m in apps.get_app_config(app).get_models()]
-
-
-def table_name(model):
-    """``aria_data.memories`` from ``'"aria_data"."memories"'``."""
-    return model._meta.db_table.replace('"', "")
