@@ -47,7 +47,6 @@ from aria_admin.admin.counts import EstimatedCountPaginator
 from aria_admin.admin.display import EmbeddingSummaryChangeList, embedding_summary, list_cell, needs_list_cell
 from aria_admin.admin.filters import (  # noqa: F401
     DateRangeFieldListFilter,
-    ThreatLevelFilter,
     ValuesFieldListFilter,
     values_filter,
 )

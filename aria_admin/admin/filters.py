@@ -12,23 +12,47 @@ from datetime import datetime, time, timedelta
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import connection
-from django.db.models import Count
+from django.db.models import F, Index, UniqueConstraint
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.dateparse import parse_date, parse_datetime
-
-from data_app.domain import normalise_threat_level
 
 DISTINCT_LIMIT = 50
 RECENT_ROWS = 5000
 
 
-def is_indexed(model, column_name):
-    """Whether some index or unique key of the model starts with this field."""
-    for index in model._meta.indexes:
-        if index.fields and index.fields[0].lstrip("-") == column_name:
-            return True
-    return False
+def leading_column(index):
+    """The field name an index or unique constraint starts with, or None.
+
+    None for one with a condition (a partial index cannot serve a scan of
+    the whole column) or one starting with an expression other than a
+    plain column (``F("name")``).
+    """
+    if getattr(index, "condition", None) is not None:
+        return None
+    if index.fields:
+        return index.fields[0].lstrip("-")
+    first = index.expressions[0] if index.expressions else None
+    while first is not None and not isinstance(first, F):
+        # OrderBy(F("x")) and the like wrap the column one level down.
+        sources = first.get_source_expressions() if hasattr(first, "get_source_expressions") else []
+        first = sources[0] if len(sources) == 1 else None
+    return first.name if first is not None else None
+
+
+def is_indexed(model, field_name):
+    """Whether a B-tree index starts with this field: the primary key, a
+    unique field, or the first column of an index, unique constraint or
+    unique_together in the model's Meta (partial ones excepted).
+    """
+    opts = model._meta
+    field = opts.get_field(field_name)
+    if field.primary_key or field.unique:
+        return True
+    if any(names and names[0] == field_name for names in opts.unique_together):
+        return True
+    return any(leading_column(index) == field_name for index in (*opts.indexes, *opts.constraints)
+               if isinstance(index, (Index, UniqueConstraint)))
 
 
 def present_values(model, field):
@@ -114,36 +138,6 @@ class ValuesFieldListFilter(admin.FieldListFilter):
 def values_filter(values):
     """A ValuesFieldListFilter whose known values are ``values``."""
     return type("KnownValuesFilter", (ValuesFieldListFilter,), {"domain_values": tuple(values)})
-
-
-class ThreatLevelFilter(admin.SimpleListFilter):
-    """Security events by normalised threat level: 'high' and 'HIGH' are one.
-
-    Each level shows how many events it holds (one GROUP BY upper(level),
-    served by the threat_level index).
-    """
-
-    title = "threat level"
-    parameter_name = "threat_level__iexact"
-    known = ("NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL")
-
-    def lookups(self, request, model_admin):
-        counts = {}
-        rows = (
-            model_admin.model._default_manager.order_by()
-            .values_list("threat_level")
-            .annotate(n=Count("pk"))
-        )
-        for level, n in rows:
-            level = normalise_threat_level(level)
-            counts[level] = counts.get(level, 0) + n
-        levels = list(self.known) + sorted(set(counts) - set(self.known) - {""})
-        return [(level, f"{level} ({counts.get(level, 0)})") for level in levels]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(threat_level__iexact=normalise_threat_level(self.value()))
-        return queryset
 
 
 class DateRangeFieldListFilter(admin.FieldListFilter):

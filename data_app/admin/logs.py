@@ -4,7 +4,8 @@ no date hierarchy, no facets, estimated counts."""
 
 from django.contrib import admin
 
-from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, ThreatLevelFilter, values_filter
+from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, values_filter
+from data_app.admin.filters import ThreatLevelFilter
 from data_app import domain
 from data_app.models import ActivityLog, AgentPerformance, HeartbeatLog, PerformanceLog, SecurityEvent
 
