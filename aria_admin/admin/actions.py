@@ -1,17 +1,20 @@
 """Bulk admin actions: one UPDATE for the selected rows, a count, history.
 
-Built on aria_admin.bulk_update (one UPDATE + one LogEntry per row). These
-factories add what most tables need: the row's ``updated_at`` is touched
-only where the table has one, and rows a rule does not apply to are
-skipped and counted.
+Built on aria_admin.bulk_update (one UPDATE + one LogEntry per row). The
+one factory, ``changes_action``, and its two shorthands add what every
+table needs: the row's ``updated_at`` is touched only where the table has
+one, and rows a rule does not apply to are skipped and counted. Actions
+that need a value chosen on the page call ``apply_changes`` (or
+bulk_update) and ``report`` themselves.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 
-from aria_admin.bulk_update import bulk_update, report
+from aria_admin.bulk_update import bulk_update
 
 INT_RANGES = {
     models.SmallAutoField: 2**15,
@@ -65,6 +68,13 @@ class SelectionCheckMixin:
         return super().response_action(request, queryset, **kwargs)
 
 
+def report(modeladmin, request, count, done):
+    """'Enabled 3 cron jobs.' as an admin message."""
+    opts = modeladmin.model._meta
+    noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
+    modeladmin.message_user(request, f"{capfirst(done)} {count} {noun}.", messages.SUCCESS)
+
+
 def touch_column(model):
     """The column a change should stamp with now(), if the table has one."""
     names = {f.name for f in model._meta.concrete_fields}
@@ -88,7 +98,8 @@ def apply_changes(modeladmin, request, queryset, changes, *, done, only=None):
 
 
 def changes_action(name, description, changes, done, *, only=None):
-    """An action setting fixed ``changes`` (values or expressions)."""
+    """The bulk-action factory: an action setting fixed ``changes`` (values
+    or expressions) on the selected rows (those matching ``only``)."""
 
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
@@ -112,9 +123,16 @@ def set_value_actions(field, values, *, noun=None):
     ]
 
 
-def enable_disable_actions(field="enabled", *, on=True, off=False, noun="selected"):
-    """The pair of enable / disable actions (field = on / off)."""
-    return [
-        changes_action("enable_selected", f"Enable {noun}", {field: on}, "enabled"),
-        changes_action("disable_selected", f"Disable {noun}", {field: off}, "disabled"),
-    ]
+def enable_disable_actions(noun, *, field="enabled", on=True, off=False, name="selected"):
+    """The pair of actions enable_<name> / disable_<name> (``field`` = on / off).
+
+    Every table's enable and disable go through here; a field other than
+    ``enabled`` is named in the description ("Enable selected agents
+    (status idle)").
+    """
+    actions = []
+    for verb, value in (("enable", on), ("disable", off)):
+        detail = "" if field == "enabled" else f" ({field} {value})"
+        description = f"{capfirst(verb)} {noun}{detail}"
+        actions.append(changes_action(f"{verb}_{name}", description, {field: value}, f"{verb}d"))
+    return actions

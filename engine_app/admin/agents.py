@@ -32,8 +32,7 @@ class EngineAgentStateAdmin(AppManagedAdminMixin, AriaModelAdmin):
     ordering = ["-updated_at"]
     server_fields = ["consecutive_failures", "last_active_at", "current_session_id", "current_task"]
     actions = [
-        changes_action("enable_agents", "Enable selected agents (status idle)", {"status": "idle"}, "enabled"),
-        changes_action("disable_agents", "Disable selected agents (status disabled)", {"status": "disabled"}, "disabled"),
+        *enable_disable_actions("selected agents", field="status", on="idle", off="disabled", name="agents"),
         changes_action(
             "reset_consecutive_failures",
             "Reset consecutive failures of selected agents",
@@ -57,4 +56,4 @@ class EngineAgentToolAdmin(AriaModelAdmin):
     list_filter = ["enabled", ("agent_id", values_filter([])), ("skill_name", values_filter([]))]
     search_fields = ["agent_id", "skill_name", "function_name", "=id"]
     ordering = ["-created_at"]
-    actions = enable_disable_actions(noun="selected agent tools")
+    actions = enable_disable_actions("selected agent tools")

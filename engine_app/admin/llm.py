@@ -12,8 +12,7 @@ from django import forms
 from django.contrib import admin
 
 from aria_admin.admin.filters import values_filter
-from aria_admin.admin_base import AriaModelAdmin
-from aria_admin.bulk_update import update_action
+from aria_admin.admin_base import AriaModelAdmin, enable_disable_actions
 from engine_app import domain
 from engine_app.admin.managed import AppManagedAdminMixin
 from engine_app.admin.models_file import ModelsFileAdminMixin
@@ -136,10 +135,7 @@ class LlmModelEntryAdmin(AppManagedAdminMixin, ModelsFileAdminMixin, AriaModelAd
         ),
         ("More", {"fields": ["extra", ("created_at", "updated_at")]}),
     ]
-    actions = [
-        update_action("enable_selected", "Enable selected LLM models", {"enabled": True}, "enabled"),
-        update_action("disable_selected", "Disable selected LLM models", {"enabled": False}, "disabled"),
-    ]
+    actions = enable_disable_actions("selected LLM models")
 
     @admin.display(description="API key")
     def api_key(self, model):
