@@ -41,6 +41,7 @@ from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table
     apply_changes,
     changes_action,
     enable_disable_actions,
+    report,
     set_value_actions,
 )
 from aria_admin.admin.counts import EstimatedCountPaginator
@@ -64,6 +65,7 @@ from aria_admin.admin.forms import (
 from aria_admin.admin.url_lookups import allowed_parameters
 from aria_admin.concurrency import OptimisticLockAdminMixin
 from aria_admin.fields import EmbeddingField
+from aria_admin.history import ChangeHistoryAdminMixin
 from aria_admin.lookups import ILikeContains
 from aria_admin.roles import ViewerSafeActionsMixin
 from aria_admin.secrets import is_secret_name, mask_instance, mask_text
@@ -80,7 +82,9 @@ class NulSafeRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
 
-class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
+class AriaModelAdmin(
+    SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, ChangeHistoryAdminMixin, admin.ModelAdmin
+):
     form = AriaModelForm
     paginator = EstimatedCountPaginator
     list_per_page = 50

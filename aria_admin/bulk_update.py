@@ -5,17 +5,13 @@ row and race with Aria's writers. Here the selected rows change in one
 statement and each gets a history entry naming the changed fields.
 """
 
-import json
-
-from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.admin.models import CHANGE
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router, transaction
+from django.db import connections, transaction
 from django.db.models.functions import Now
 from django.db.models.sql import UpdateQuery
-from django.utils import timezone
-from django.utils.text import capfirst
+
+from aria_admin.history import changed_message, log_history
 
 
 def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at", history=None):
@@ -42,8 +38,7 @@ def bulk_update(modeladmin, request, queryset, changes, *, touch="updated_at", h
             rows = list(queryset)
             count = model._default_manager.filter(pk__in=[r.pk for r in rows]).update(**values)
         if history is None:
-            labels = [capfirst(model._meta.get_field(f).verbose_name) for f in changes]
-            history = [{"changed": {"fields": labels}}]
+            history = changed_message(model, changes)
         log_history(request.user.pk, rows, CHANGE, history)
     return count
 
@@ -79,52 +74,3 @@ def update_returning(queryset, values, fields):
         row.__dict__.update(zip(attnames, row_values))
         rows.append(row)
     return rows
-
-
-COPY_FROM = 50
-
-
-def log_history(user_id, rows, action_flag, change_message):
-    """One admin history entry per row, as LogEntry.objects.log_actions would.
-
-    For many rows the entries go in with one COPY: 10,000 goals changed by a
-    bulk action would otherwise spend most of its second inserting history.
-    """
-    rows = list(rows)
-    if len(rows) < COPY_FROM:
-        if rows:
-            LogEntry.objects.log_actions(user_id, rows, action_flag, change_message)
-        return
-    if isinstance(change_message, list):
-        change_message = json.dumps(change_message)
-    content_type = ContentType.objects.get_for_model(rows[0], for_concrete_model=False)
-    now = timezone.now()
-    table = LogEntry._meta.db_table
-    columns = "action_time, user_id, content_type_id, object_id, object_repr, action_flag, change_message"
-    using = router.db_for_write(LogEntry)
-    with connections[using].cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    (now, user_id, content_type.pk, str(row.pk), str(row)[:200],
-                     action_flag, change_message)
-                )
-
-
-def report(modeladmin, request, count, done):
-    """'Enabled 3 cron jobs.' as an admin message."""
-    opts = modeladmin.model._meta
-    noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
-    modeladmin.message_user(request, f"{capfirst(done)} {count} {noun}.", messages.SUCCESS)
-
-
-def update_action(name, description, changes, done, *, touch="updated_at"):
-    """An admin action that sets fixed ``changes`` on the selected rows."""
-
-    @admin.action(description=description, permissions=["change"])
-    def action(modeladmin, request, queryset):
-        count = bulk_update(modeladmin, request, queryset, changes, touch=touch)
-        report(modeladmin, request, count, done)
-
-    action.__name__ = name
-    return action

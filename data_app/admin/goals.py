@@ -12,7 +12,8 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from aria_admin.admin_base import AriaModelAdmin
-from aria_admin.bulk_update import bulk_update, report
+from aria_admin.admin.actions import report
+from aria_admin.bulk_update import bulk_update
 from data_app import domain
 from data_app.admin.goal_board import GoalBoard
 from data_app.models import Goal

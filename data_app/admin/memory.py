@@ -10,7 +10,7 @@ from django.urls import path, reverse
 
 from aria_admin.admin.neighbours import NearestNeighboursMixin
 from aria_admin.admin_base import AriaModelAdmin, values_filter
-from aria_admin.bulk_update import log_history
+from aria_admin.history import log_history
 from data_app import domain
 from data_app.models import Memory, SemanticMemory, Thought, WorkingMemory
 

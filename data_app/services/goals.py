@@ -13,16 +13,16 @@ write of board positions or archived state takes one advisory lock first
 deadlocking on each other's rows, and every column stays numbered 0..n-1.
 """
 
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce, Now
 from django.utils.dateparse import parse_datetime
-from django.utils.text import capfirst
 
 from aria_admin.admin.forms import INT4_MAX
-from aria_admin.bulk_update import log_history, update_returning
+from aria_admin.bulk_update import update_returning
+from aria_admin.history import changed_message, log_history
 from data_app import domain
 from data_app.models import Goal
 
@@ -141,7 +141,7 @@ class GoalMove:
         moved_position = Goal.objects.values_list("position", flat=True).get(pk=goal.pk)
         if moved_position != goal.position:
             changed.append("position")
-        LogEntry.objects.log_actions(self.user_id, [goal], CHANGE, history_message(changed))
+        log_history(self.user_id, [goal], CHANGE, changed_message(Goal, changed))
         return moved_position
 
     def move(self, goal_id, version, column, position):
@@ -206,12 +206,6 @@ def complete_form_edit(goal, changed, old_column, now=None):
     return filled
 
 
-def history_message(fields):
-    """The admin history's "changed fields" message for ``fields`` of a goal."""
-    labels = [capfirst(Goal._meta.get_field(f).verbose_name) for f in fields]
-    return [{"changed": {"fields": labels}}]
-
-
 # Many goals at once: one UPDATE each (the changelist's actions) --------------
 def status_values(status, now=None):
     """One UPDATE's values setting ``status`` (status -> column rule).
@@ -261,7 +255,7 @@ def _write(goals, values, user_id):
     with transaction.atomic():
         lock_board()
         rows = update_returning(goals, {**values, "updated_at": Now()}, HISTORY_FIELDS)
-        log_history(user_id, rows, CHANGE, history_message(values))
+        log_history(user_id, rows, CHANGE, changed_message(Goal, values))
     return rows
 
 

@@ -13,7 +13,8 @@ from django.utils.html import format_html, format_html_join
 
 from aria_admin.admin.display import compact_json
 from aria_admin.admin_base import AriaModelAdmin
-from aria_admin.bulk_update import bulk_update, report, update_action
+from aria_admin.admin.actions import enable_disable_actions, report
+from aria_admin.bulk_update import bulk_update
 from aria_admin.text import truncate
 from data_app.models import HeartbeatLog
 from engine_app import aria_files, domain
@@ -205,8 +206,7 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
         (f"Latest {RUN_HISTORY_ROWS} runs (heartbeat log)", {"fields": ["run_history"]}),
     ]
     actions = [
-        update_action("enable_selected", "Enable selected cron jobs", {"enabled": True}, "enabled"),
-        update_action("disable_selected", "Disable selected cron jobs", {"enabled": False}, "disabled"),
+        *enable_disable_actions("selected cron jobs"),
         "reset_counters",
     ]
 
@@ -333,10 +333,7 @@ class ScheduledJobAdmin(AriaModelAdmin):
     search_fields = ["id", "name", "agent_id"]
     ordering = ["-synced_at"]
     readonly_fields = ["synced_at"]
-    actions = [
-        update_action("enable_selected", "Enable selected scheduled jobs", {"enabled": True}, "enabled", touch=None),
-        update_action("disable_selected", "Disable selected scheduled jobs", {"enabled": False}, "disabled", touch=None),
-    ]
+    actions = enable_disable_actions("selected scheduled jobs")  # no updated_at column: none touched
 
     @admin.display(description="schedule", ordering="schedule_expr")
     def schedule_display(self, job):

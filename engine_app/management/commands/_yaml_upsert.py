@@ -7,16 +7,16 @@ were; the writes happen in one transaction and are recorded in the admin
 history under the inactive user ``aria-import``.
 """
 
-import json
 import os
 
 import yaml
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import capfirst
+
+from aria_admin.history import changed_message, log_history
 
 IMPORT_USERNAME = "aria-import"
 # Aria's own files are a few KB with a few dozen entries; past these limits a
@@ -176,23 +176,12 @@ class YamlUpsertCommand(BaseCommand):
             self.record_history(inserts, updates)
 
     def record_history(self, inserts, updates):
-        from django.contrib.contenttypes.models import ContentType
-
-        user = import_user()
-        content_type = ContentType.objects.get_for_model(self.model)
-
-        def entry(obj, action_flag, message):
-            return LogEntry(
-                user=user,
-                content_type=content_type,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                action_flag=action_flag,
-                change_message=json.dumps(message),
-            )
-
-        entries = [entry(obj, ADDITION, [{"added": {}}]) for obj in inserts]
+        """An "added" entry per new row, a "changed <fields>" entry per
+        updated row (rows with the same changed fields written together)."""
+        user_id = import_user().pk
+        log_history(user_id, inserts, ADDITION, [{"added": {}}])
+        by_fields = {}
         for obj, changed in updates:
-            labels = [capfirst(self.model._meta.get_field(f).verbose_name) for f in changed]
-            entries.append(entry(obj, CHANGE, [{"changed": {"fields": labels}}]))
-        LogEntry.objects.bulk_create(entries)
+            by_fields.setdefault(tuple(changed), []).append(obj)
+        for changed, rows in by_fields.items():
+            log_history(user_id, rows, CHANGE, changed_message(self.model, changed))
