@@ -12,6 +12,24 @@ makes to them (run counters, timestamps) are never lost either.
 
 Works for every table: those with ``updated_at`` (goals, cron jobs, LLM
 models, agent state, ...) and those without one alike.
+
+Why the goal board checks ``updated_at`` instead (data_app.services.goals
+.is_stale), and why the two stay two:
+- they answer different questions. A form knows which columns it writes
+  and with which values, so a change to any other column is no conflict
+  (the form is saved over it, keeping it). A board move is one drag whose
+  writes (status, column, completed_at, position) follow from the card as
+  the user saw it; any change to that goal since the board was read means
+  the card they moved is not what they saw, so the move is refused
+  whichever column changed. Per-column leniency would be wrong there.
+- cost: this fingerprint reads the whole row and computes one HMAC per
+  column; a board of 2,000 cards would pay ~40,000 HMACs and carry 2,000
+  signed fingerprints in the page, against its 150 ms budget, while every
+  card already holds its ``updated_at`` (every goal has one; all our
+  writes stamp it). The limit of that choice: a writer that changes a goal
+  without stamping ``updated_at`` goes unseen by the board, not by forms.
+What they share: the re-read under a row lock (select_for_update) in the
+saving transaction, and nothing written on a conflict.
 """
 
 import copy

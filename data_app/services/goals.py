@@ -50,7 +50,12 @@ def version_of(goal):
 
 
 def is_stale(goal, version):
-    """Whether ``goal`` changed (by staff or by Aria) since ``version`` was read."""
+    """Whether ``goal`` changed (by staff or by Aria) since ``version`` was read.
+
+    Any change refuses a board move, unlike the change form's per-column
+    check; aria_admin/concurrency.py says why the two checks differ. A
+    version that is no date (tampered, truncated) counts as stale.
+    """
     try:
         opened = parse_datetime(version or "")
     except ValueError:  # well formed but not a date
