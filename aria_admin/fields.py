@@ -77,7 +77,7 @@ class EmbeddingField(models.Field):
             from aria_admin.forms import parse_json_text
 
             value = parse_json_text(value)
-        if hasattr(value, "tolist"):  # numpy arrays, pgvector.Vector
+        if hasattr(value, "tolist"):  # a numpy array, or any array-like a caller passes
             value = value.tolist()
         if not isinstance(value, (list, tuple)) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
