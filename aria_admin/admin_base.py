@@ -102,6 +102,9 @@ class AriaModelAdmin(
     # columns are shown, never edited. Example: {"app_managed": True}, which
     # tells Aria's start-up sync to leave the row alone.
     writes_mark = {}
+    # Read-only displays shown only on an existing row's page (its related
+    # rows, say): an add form has no row to show them for.
+    change_page_fields = ()
 
     class Media:
         css = {"all": ["aria_admin/admin.css"]}
@@ -200,6 +203,8 @@ class AriaModelAdmin(
                 fields.append(name)
         if self.embedding_field() and "embedding_summary" not in fields:
             fields.append("embedding_summary")
+        if obj is not None:
+            fields += [name for name in self.change_page_fields if name not in fields]
         return fields
 
     # Embeddings -----------------------------------------------------------

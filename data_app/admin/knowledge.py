@@ -34,9 +34,7 @@ class EntityAdmin(AriaModelAdmin):
     search_fields = ["name", "type", "=id"]
     relation_model = None
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "outgoing", "incoming"] if obj is not None else fields
+    change_page_fields = ["outgoing", "incoming"]
 
     @admin.display(description="outgoing relations (latest 50)")
     def outgoing(self, obj):

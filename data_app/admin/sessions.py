@@ -21,9 +21,7 @@ class AgentSessionAdmin(AriaModelAdmin):
     server_fields = ["messages_count", "tokens_used", "cost_usd"]
     actions = set_value_actions("status", domain.AGENT_SESSION_STATUSES)
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "latest_messages", "latest_sentiment", "latest_model_usage"] if obj is not None else fields
+    change_page_fields = ["latest_messages", "latest_sentiment", "latest_model_usage"]
 
     @admin.display(description="session messages (latest 50)")
     def latest_messages(self, obj):

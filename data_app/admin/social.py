@@ -20,9 +20,7 @@ class SocialPostAdmin(AriaModelAdmin):
     raw_id_fields = ["reply_to"]
     ordering = ["-posted_at"]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "replies_list"] if obj is not None else fields
+    change_page_fields = ["replies_list"]
 
     @admin.display(description="replies (latest 50)")
     def replies_list(self, obj):

@@ -20,9 +20,7 @@ class EngineChatSessionAdmin(AriaModelAdmin):
     server_fields = ["message_count", "total_tokens", "total_cost"]
     actions = set_value_actions("status", domain.CHAT_SESSION_STATUSES)
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "latest_messages"] if obj is not None else fields
+    change_page_fields = ["latest_messages"]
 
     @admin.display(description="messages (latest 50)")
     def latest_messages(self, obj):
