@@ -16,7 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from data_app.models import AgentSession
-from engine_app.models import LlmModelEntry
+from engine_app.models import EngineAgentState, LlmModelEntry
 from tests.e2e.conftest import logged_in_page, make_user, new_page
 from tests.e2e.showcase import seed_showcase
 
@@ -48,7 +48,11 @@ PAGES = {
     "activity-log": lambda: reverse("admin:data_app_activitylog_changelist"),
     "cron-jobs": lambda: reverse("admin:engine_app_enginecronjob_changelist"),
     "agent-sessions": lambda: reverse("admin:data_app_agentsession_changelist"),
+    # Pheromone bands are coloured text (static/aria_admin/admin.css).
+    "agents": lambda: reverse("admin:engine_app_engineagentstate_changelist"),
     "cron-add": lambda: reverse("admin:engine_app_enginecronjob_add"),
+    # Its sort order is list_editable: inputs in table cells (aria_admin/admin/editable.py).
+    "llm-models": lambda: reverse("admin:engine_app_llmmodelentry_changelist"),
     "llm-model-change": lambda: reverse(
         "admin:engine_app_llmmodelentry_change", args=[LlmModelEntry.objects.order_by("pk").first().pk]
     ),
@@ -82,6 +86,8 @@ def test_page_has_no_accessibility_violations(browser, server, name, theme):
     seed_showcase()
     AgentSession.objects.create(agent_id="aria", session_type="interactive", messages_count=12, tokens_used=3400)
     AgentSession.objects.create(agent_id="aria", session_type="cron", status="completed", messages_count=3)
+    for agent_id, score in [("main", 0.9), ("analyst", 0.5), ("scout", 0.1)]:  # green, amber, red
+        EngineAgentState.objects.create(agent_id=agent_id, model="kimi", pheromone_score=score)
     user = None if name == "login" else make_user("axe", superuser=True)
     page = audit_page(browser, server, theme, user=user)
     try:
