@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make(target, pgdata, **env):
-    environment = {**os.environ, "ARIA_PGDATA": str(pgdata), **env}
-    environment.pop("DATABASE_URL", None)
+    environment = {**os.environ, "ARIA_PGDATA": str(pgdata)}
+    environment.pop("DATABASE_URL", None)  # unless the test sets one
     environment.update(env)
     result = subprocess.run(
         ["make", "--no-print-directory", target], cwd=ROOT, env=environment,
