@@ -11,7 +11,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done
 
-.PHONY: run test venv bootstrap superuser serve collectstatic clean-db
+.PHONY: run test venv bootstrap superuser serve collectstatic stop clean-db
 
 $(VENV)/.installed: requirements.txt requirements-embedded.txt requirements-dev.txt
 	@py="$$($(FIND_PYTHON))"; \
@@ -31,6 +31,17 @@ superuser: venv
 
 run: bootstrap superuser
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
+
+# The embedded PostgreSQL keeps running after `make run` (the tests and
+# commands share it): `make stop` stops it, `make clean-db` also deletes its
+# data (ARIA_PGDATA). Neither touches a DATABASE_URL server.
+stop:
+	@[ -x $(PY) ] || { echo "No $(VENV) here: no embedded PostgreSQL was started by this checkout."; exit 0; }
+	@$(PY) -m aria_admin.embedded stop
+
+clean-db:
+	@[ -x $(PY) ] || { echo "No $(VENV) here: no embedded PostgreSQL to remove."; exit 0; }
+	@$(PY) -m aria_admin.embedded clean
 
 test: venv
 	@[ -x /usr/bin/chromium ] || echo "NOTE: e2e browser tests will be SKIPPED: /usr/bin/chromium is not installed (apt-get install chromium chromium-driver)."

@@ -46,6 +46,7 @@ from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table
 )
 from aria_admin.admin.counts import EstimatedCountPaginator
 from aria_admin.admin.display import EmbeddingSummaryChangeList, embedding_summary, list_cell, needs_list_cell
+from aria_admin.admin.editable import LabelledRowForm
 from aria_admin.admin.filters import (  # noqa: F401
     DateRangeFieldListFilter,
     ValuesFieldListFilter,
@@ -230,6 +231,10 @@ class AriaModelAdmin(
             # in SQL (EmbeddingSummaryChangeList).
             queryset = queryset.defer(field.name)
         return queryset
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", LabelledRowForm)
+        return super().get_changelist_form(request, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         if self.embedding_field():

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from aria_admin.embedded import DEFAULT_PGDATA
 from aria_admin.secret_key import DEVELOPMENT_SECRET_KEY, secret_key_problem, serves_requests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -102,7 +103,7 @@ TEMPLATES = [
 
 # Database ------------------------------------------------------------------
 DATABASE_URL = env.str("DATABASE_URL", default="")
-ARIA_PGDATA = Path(env.str("ARIA_PGDATA", default=str(BASE_DIR / "var" / "pgdata")))
+ARIA_PGDATA = Path(env.str("ARIA_PGDATA", default=str(DEFAULT_PGDATA)))
 # Aria's own cron_jobs.yaml and models.yaml (e.g. mounted read-only from its
 # aria_mind/): optional; when set, the cron and LLM model pages show what
 # Aria's start-up sync will reset (engine_app/aria_files.py).

@@ -203,3 +203,12 @@ def test_enable_and_disable_actions(admin_client):
     assert list(LlmModelEntry.objects.filter(enabled=False).values_list("pk", flat=True).order_by("pk")) == selected
     admin_client.post(CHANGELIST, {"action": "enable_selected", "_selected_action": selected})
     assert not LlmModelEntry.objects.filter(enabled=False).exists()
+
+
+def test_the_editable_sort_order_is_named_for_its_row(admin_client):
+    """A list_editable input sits in a table cell with no <label>: its aria-label names it."""
+    LlmModelEntry.objects.create(id="kimi", name="Kimi K2.5")
+
+    html = admin_client.get(CHANGELIST).content.decode()
+
+    assert 'aria-label="Sort order of Kimi K2.5 (kimi)"' in html
