@@ -10,6 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 ARIA_SCHEMAS = ["aria_data", "aria_engine"]
+# Our own indexes on Aria's tables (the admin's search) carry this prefix:
+# present or not, they are never a difference (aria_admin.search_indexes).
+OUR_INDEX_PREFIX = "aria_admin_"
 
 # The only differences that are not differences. Each maps both spellings to
 # one normal form before comparing.
@@ -99,7 +102,8 @@ def read_catalog(cursor, schemas=ARIA_SCHEMAS):
         [list(schemas)],
     )
     for table, name, definition in cursor.fetchall():
-        catalog.indexes[(table, name)] = definition
+        if not name.startswith(OUR_INDEX_PREFIX):
+            catalog.indexes[(table, name)] = definition
     return catalog
 
 
