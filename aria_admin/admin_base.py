@@ -65,7 +65,7 @@ from aria_admin.admin.forms import (
     literal_db_default,
     require_non_negative,
 )
-from aria_admin.admin.search import SearchSpec
+from aria_admin.admin.search import MAX_SEARCH_CHARS, SearchSpec
 from aria_admin.admin.url_lookups import allowed_parameters
 from aria_admin import lookups  # noqa: F401  (registers uuid__in as = ANY(array))
 from aria_admin.concurrency import OptimisticLockAdminMixin
@@ -308,6 +308,14 @@ class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeAc
     def get_search_results(self, request, queryset, search_term):
         """Words and quoted phrases in the declared ``search_fields``, by
         full-text search (aria_admin.admin.search: the rule and why)."""
+        if len(search_term) > MAX_SEARCH_CHARS:
+            if request is not None:
+                self.message_user(
+                    request,
+                    f"Nothing was searched: a search may be up to {MAX_SEARCH_CHARS} characters long.",
+                    messages.ERROR,
+                )
+            return queryset.none(), False
         spec = SearchSpec(self.model, self.get_search_fields(request))
         return spec.filter(queryset, search_term)
 

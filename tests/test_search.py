@@ -11,6 +11,7 @@ import json
 
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.db import connection, models
 
 from aria_admin.admin.search import SearchSpec, search_terms
@@ -144,6 +145,11 @@ def test_a_term_matches_an_id_exactly_or_not_at_all(superuser_client, logs):
     assert found(superuser_client, ActivityLog, str(row.pk)[:8]) == set()
 
 
+def test_a_term_no_declared_field_can_hold_finds_nothing(logs):
+    queryset, _ = SearchSpec(ActivityLog, ["=id"]).filter(ActivityLog.objects.all(), "not-a-uuid")
+    assert list(queryset) == []
+
+
 def test_non_ascii_case_folds(superuser_client, db):
     thought = Thought.objects.create(content="ÉTÉ summer notes", category="general")
     assert found(superuser_client, Thought, "été") == {thought.pk}
@@ -186,13 +192,7 @@ def test_each_index_serves_its_admins_search(db):
     sequential scans off, the search reads the index (a typo in either
     makes the planner unable to use it, and this fails)."""
     indexes = our_indexes()
-    assert {name for _, name, _ in indexes} >= {
-        "aria_admin_activity_log_search",
-        "aria_admin_model_usage_search",
-        "aria_admin_session_messages_search",
-        "aria_admin_heartbeat_log_search",
-        "aria_admin_chat_messages_search",
-    }
+    assert {name for _, name, _ in indexes} == SEARCH_INDEX_NAMES
     for table, name, valid in indexes:
         assert valid, name
         model = model_of(table)
@@ -227,3 +227,37 @@ def test_a_search_that_finds_nothing_reads_only_the_index(db):
     assert "aria_admin_model_usage_search" in plan and "Seq Scan" not in plan, plan
     assert queryset.count() == 0
     assert model_admin.get_search_results(None, ModelUsage.objects.all(), "exceeded")[0].count() == 120
+
+
+SEARCH_INDEX_NAMES = {
+    "aria_admin_activity_log_search",
+    "aria_admin_model_usage_search",
+    "aria_admin_heartbeat_log_search",
+    "aria_admin_session_messages_search",
+    "aria_admin_thoughts_search",
+    "aria_admin_security_events_search",
+    "aria_admin_chat_messages_search",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_are_built_concurrently_and_the_reverse_drops_them():
+    """Backwards to before them: gone. Forwards: each is one CREATE INDEX
+    CONCURRENTLY outside any transaction (PostgreSQL refuses it inside
+    one), valid, and the searches use them again."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    call_command("migrate", "data_app", "0003", verbosity=0)
+    call_command("migrate", "engine_app", "0003", verbosity=0)
+    assert our_indexes() == []
+    with connection.execute_wrapper(record):
+        call_command("migrate", verbosity=0)
+
+    builds = [(sql, atomic) for sql, atomic in statements if "CREATE INDEX" in sql.upper()]
+    assert len(builds) == len(SEARCH_INDEX_NAMES)
+    assert all(sql.startswith("CREATE INDEX CONCURRENTLY aria_admin_") and not atomic for sql, atomic in builds)
+    assert {(name, valid) for _, name, valid in our_indexes()} == {(name, True) for name in SEARCH_INDEX_NAMES}

@@ -39,6 +39,9 @@ from django.utils.text import smart_split, unescape_string_literal
 from aria_admin.admin.actions import INT_RANGES
 
 CONFIG = "'simple'::regconfig"
+# Longer searches are refused with a message: a phrase of thousands of
+# words exhausts PostgreSQL's stack when it builds the query.
+MAX_SEARCH_CHARS = 500
 JSON_VALUES = """'["string", "numeric"]'::jsonb"""
 
 
@@ -105,7 +108,7 @@ def _is_text(expression):
 class SearchSpec:
     """What one admin's ``search_fields`` declare, sorted by how each is
     matched: full-text document (text and jsonb), exact (``=field``) or
-    Django's own (``^field``, ``@field``)."""
+    as Django's prefix (``^field``)."""
 
     def __init__(self, model, search_fields):
         self.model = model
@@ -113,7 +116,7 @@ class SearchSpec:
         for name in search_fields:
             if name.startswith("="):
                 self.exact.append(name[1:])
-            elif name[:1] in "^@":
+            elif name[:1] in "^@":  # "@" (Django's full-text) is read as "^"
                 self.other.append(name)
             elif isinstance(self.field(name), models.JSONField):
                 self.jsons.append(name)
@@ -135,18 +138,18 @@ class SearchSpec:
             field = self.field(path)
             return str(getattr(field, "verbose_name", path.replace("__", " ").replace("_", " ")))
 
-        words = [label(p) for p in (*self.texts, *self.jsons, *(o.lstrip("^@") for o in self.other))]
+        words = [label(p) for p in (*self.texts, *self.jsons, *(o[1:] for o in self.other))]
         exact = [label(p) for p in self.exact]
         return words, exact
 
     def help_text(self):
         words, exact = self.labels()
-        text = ""
+        parts = []
         if words:
-            text = f"Finds words in {_join(words)}; \"a quoted phrase\" as a phrase; case is ignored."
+            parts.append(f"Finds words in {_join(words)}; \"a quoted phrase\" as a phrase; case is ignored.")
         if exact:
-            text += f" Matches {_join(exact)} exactly." if text else f"Matches {_join(exact)} exactly."
-        return text.strip()
+            parts.append(f"Matches {_join(exact)} exactly.")
+        return " ".join(parts)
 
     def term_condition(self, term, document):
         """Q for one term: in the document, or an exact field equal to it."""
@@ -158,9 +161,9 @@ class SearchSpec:
             if value is not None:
                 condition |= Q(**{f"{name}__exact": value})
         for name in self.other:
-            lookup = {"^": "istartswith", "@": "search"}[name[0]]
-            condition |= Q(**{f"{name[1:]}__{lookup}": term})
-        return condition
+            condition |= Q(**{f"{name[1:]}__istartswith": term})
+        # A term no declared field can hold (a word, only ids declared) finds nothing.
+        return condition or Q(pk__in=[])
 
     def exact_value(self, name, term):
         """``term`` as a value of field ``name``, or None when it cannot be
@@ -180,7 +183,8 @@ class SearchSpec:
         return value
 
     def filter(self, queryset, query):
-        """``queryset`` narrowed to the rows every term of ``query`` finds."""
+        """``queryset`` narrowed to the rows every term of ``query`` finds
+        (call only with len(query) <= MAX_SEARCH_CHARS)."""
         terms = search_terms(query)
         if not terms:
             return queryset, False
