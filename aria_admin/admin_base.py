@@ -21,6 +21,9 @@ What it adds to Django's ModelAdmin, for every table at once:
 - list URLs carry only the lookups the list's own filters and links use
   (aria_admin.admin.url_lookups): anything else is a 400, secret columns
   are never filtered, sorted or searched (aria_admin.secrets).
+- search: every word or quoted phrase found in the declared
+  ``search_fields`` by full-text search, which our GIN indexes serve on
+  the big tables (aria_admin.admin.search); the box names those fields.
 """
 
 import html
@@ -28,7 +31,6 @@ import html
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist
@@ -49,6 +51,7 @@ from aria_admin.admin.display import EmbeddingSummaryChangeList, embedding_summa
 from aria_admin.admin.editable import LabelledRowForm
 from aria_admin.admin.filters import (  # noqa: F401
     DateRangeFieldListFilter,
+    SuccessFieldListFilter,
     ValuesFieldListFilter,
     values_filter,
 )
@@ -63,11 +66,12 @@ from aria_admin.admin.forms import (
     literal_db_default,
     require_non_negative,
 )
+from aria_admin.admin.search import MAX_SEARCH_CHARS, SearchSpec
 from aria_admin.admin.url_lookups import allowed_parameters
+from aria_admin import lookups  # noqa: F401  (registers uuid__in as = ANY(array))
 from aria_admin.concurrency import OptimisticLockAdminMixin
 from aria_admin.fields import EmbeddingField
 from aria_admin.history import ChangeHistoryAdminMixin
-from aria_admin.lookups import ILikeContains
 from aria_admin.roles import ViewerSafeActionsMixin
 from aria_admin.secrets import is_secret_name, mask_instance, mask_text
 
@@ -117,6 +121,9 @@ class AriaModelAdmin(
         chosen = {*self.raw_id_fields, *self.autocomplete_fields}
         foreign_keys = [f.name for f in model._meta.concrete_fields if f.many_to_one and f.name not in chosen]
         self.raw_id_fields = (*self.raw_id_fields, *foreign_keys)
+        if self.search_help_text is None and self.search_fields:
+            # The search box says what it searches.
+            self.search_help_text = SearchSpec(self.model, self.get_search_fields(None)).help_text()
         if self.change_list_template is None:
             # Django's lookup order, ending in ours (rows rendered in Python).
             opts = model._meta
@@ -304,24 +311,26 @@ class AriaModelAdmin(
         return cells[name]
 
     def get_search_fields(self, request):
-        """Text fields are searched with ILIKE (aria_admin.lookups), which
-        PostgreSQL can estimate and a trigram index can serve."""
+        """Secret columns are never searched (aria_admin.secrets)."""
         return [
-            self.search_lookup(name)
+            name
             for name in super().get_search_fields(request)
             if not is_secret_name(name.lstrip("^=@").split("__")[0])
         ]
 
-    def search_lookup(self, name):
-        if not isinstance(name, str) or name[:1] in "^=@":
-            return name
-        try:
-            field = get_fields_from_path(self.model, name)[-1]
-        except (FieldDoesNotExist, NotRelationField):
-            return name  # names its own lookup
-        if isinstance(field, (models.CharField, models.TextField)):
-            return f"{name}__{ILikeContains.lookup_name}"
-        return name
+    def get_search_results(self, request, queryset, search_term):
+        """Words and quoted phrases in the declared ``search_fields``, by
+        full-text search (aria_admin.admin.search: the rule and why)."""
+        if len(search_term) > MAX_SEARCH_CHARS:
+            if request is not None:
+                self.message_user(
+                    request,
+                    f"Nothing was searched: a search may be up to {MAX_SEARCH_CHARS} characters long.",
+                    messages.ERROR,
+                )
+            return queryset.none(), False
+        spec = SearchSpec(self.model, self.get_search_fields(request))
+        return spec.filter(queryset, search_term)
 
     def get_list_display(self, request):
         return [self.list_cell_for(name) for name in super().get_list_display(request)]
@@ -333,7 +342,8 @@ class AriaModelAdmin(
         return links
 
     def get_list_filter(self, request):
-        """Text columns filter by their known values plus those present."""
+        """Text columns filter by their known values plus those present;
+        a ``success`` column offers "Failed"."""
         return [self.list_filter_for(item) for item in super().get_list_filter(request)]
 
     def list_filter_for(self, item):
@@ -344,6 +354,8 @@ class AriaModelAdmin(
                 return item
             if isinstance(field, (models.CharField, models.TextField)):
                 return (item, ValuesFieldListFilter)
+            if isinstance(field, models.BooleanField) and item == "success":
+                return (item, SuccessFieldListFilter)
         return item
 
     def get_list_select_related(self, request):

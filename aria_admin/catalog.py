@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 
 from aria_admin.aria_tables import ARIA_SCHEMAS
 
+# Our own indexes on Aria's tables (the admin's search) carry this prefix:
+# present or not, they are never a difference (aria_admin.search_indexes).
+OUR_INDEX_PREFIX = "aria_admin_"
+
 # The only differences that are not differences. Each maps both spellings to
 # one normal form before comparing.
 ACCEPTED_EQUIVALENCES = [
@@ -99,7 +103,8 @@ def read_catalog(cursor, schemas=ARIA_SCHEMAS):
         [list(schemas)],
     )
     for table, name, definition in cursor.fetchall():
-        catalog.indexes[(table, name)] = definition
+        if not name.startswith(OUR_INDEX_PREFIX):
+            catalog.indexes[(table, name)] = definition
     return catalog
 
 

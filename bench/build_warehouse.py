@@ -369,11 +369,14 @@ def marker(conn):
     return conn.execute("SELECT rows, version FROM public.bench_marker").fetchone()
 
 
-def build(dbname, rows, *, rebuild=False, log=print):
-    """Build (or keep) bench database ``dbname`` with ``rows`` per big table."""
+def build(dbname, rows, *, rebuild=False, tables=None, log=print):
+    """Build (or keep) bench database ``dbname`` with ``rows`` per big table
+    (only ``tables``, a list of 'schema.table', when given: a partial build
+    is marked as such, so a full run rebuilds it)."""
+    version = BUILD_VERSION if not tables else f"{BUILD_VERSION}:{','.join(sorted(tables))}"
     db.ensure_database(dbname)
     with db.connect(dbname, autocommit=True) as conn:
-        kept = marker(conn) == (rows, BUILD_VERSION) and not rebuild
+        kept = marker(conn) == (rows, version) and not rebuild
     if kept:
         log(f"{dbname}: already built with {rows:,} rows per big table (--rebuild to redo); migrating")
         migrate(dbname)  # the schema the project has now (a no-op when current)
@@ -391,6 +394,8 @@ def build(dbname, rows, *, rebuild=False, log=print):
         conn.execute("SELECT setseed(%s)", [SEED])
         text_table(conn)
         for table, sql in statements(rows, vector):
+            if tables and table not in tables:
+                continue
             started = time.monotonic()
             indexes = loadable_indexes(conn, table)
             with conn.transaction():
@@ -407,7 +412,7 @@ def build(dbname, rows, *, rebuild=False, log=print):
         conn.execute(
             "CREATE TABLE public.bench_marker AS "
             "SELECT %s::int AS rows, %s::text AS version, now() AS built_at",
-            [rows, BUILD_VERSION],
+            [rows, version],
         )
     log(f"{dbname}: built and analyzed")
     return True
@@ -418,10 +423,12 @@ def main(argv=None):
     parser.add_argument("--db", default=db.BENCH_DB)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--tables", type=lambda v: v.split(","), default=None,
+                        help="only these tables, comma-separated 'schema.table' (in build order)")
     args = parser.parse_args(argv)
     if args.rows < 100:
         parser.error("--rows must be at least 100")
-    build(args.db, args.rows, rebuild=args.rebuild)
+    build(args.db, args.rows, rebuild=args.rebuild, tables=args.tables)
 
 
 if __name__ == "__main__":

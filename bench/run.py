@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import db, pages
+from bench import db, pages, search
 from bench.build_warehouse import BULK_SPRINT, build
 from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately, time_in_turn
 from bench.report import Results, Row, machine_info, render, write_section
@@ -421,7 +421,10 @@ def server_version(dbname):
 REFERENCE = (f"reference: {pages.OTHER_TABLES[0].label} changelist (load gauge, no target)",
              pages.OTHER_TABLES[0].url("admin"))
 # --only: groups of pages that can be timed alone (the full run times them all).
-ONLY = {"vectors": lambda bench: measure_vectors(bench, reference=REFERENCE)}
+ONLY = {
+    "vectors": lambda bench: measure_vectors(bench, reference=REFERENCE),
+    "search": lambda bench: search.measure(bench, database_name(int(FULL_ROWS * bench.args.scale)), log),
+}
 
 
 def parse_args(argv):
@@ -449,6 +452,8 @@ def parse_args(argv):
     parser.add_argument("--output", type=Path, default=None,
                         help=f"default {RESULTS_PATH.relative_to(BENCH_DIR.parent)}; with --scale < 1, "
                              f"{SMALL_RESULTS_PATH.relative_to(BENCH_DIR.parent)}")
+    parser.add_argument("--tables", type=lambda v: v.split(","), default=None,
+                        help="build only these tables ('schema.table', comma-separated; for --only)")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1:
         parser.error("--scale must be in (0, 1]")
@@ -492,7 +497,7 @@ def main(argv=None):
 
     if not args.only:  # the small copy is for the scaling comparison only
         build(small_db, small_rows, rebuild=args.rebuild, log=log)
-    build(big_db, rows, rebuild=args.rebuild, log=log)
+    build(big_db, rows, rebuild=args.rebuild, tables=args.tables, log=log)
     if args.build_only:
         return
     if not shutil.which("wrk") and not args.only:
@@ -554,8 +559,11 @@ def main(argv=None):
     ]
     def write():
         if args.only:
-            title = f"## Only `{args.only}`: `make bench BENCH_ARGS=\"--only {args.only}\"`"
-            write_section(args.output, args.only, render(results, title))
+            # A run on BENCH_DATABASE_URL's server keeps its own section.
+            server = os.environ.get("BENCH_DATABASE_URL", "").rpartition("@")[2].split("/")[0]
+            name = f"{args.only} on {server}" if server else args.only
+            title = f"## Only `{args.only}`{' on ' + server if server else ''}: `make bench BENCH_ARGS=\"--only {args.only}\"`"
+            write_section(args.output, name, render(results, title))
         else:
             args.output.write_text(render(results))
 

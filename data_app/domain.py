@@ -48,6 +48,9 @@ HOURLY_GOAL_STATUSES = ["pending", "in_progress", "completed", "failed"]
 PENDING_TASK_STATUSES = ["pending", "in_progress", "completed"]
 PROPOSAL_STATUSES = ["proposed", "approved", "rejected", "implemented"]
 HEARTBEAT_STATUSES = ["healthy", "success", "error"]
+# Every value Aria writes for a run that failed: heartbeat_log.status says
+# "error", cron_jobs.last_status "failed". The lists' "Failed" choice.
+FAILED_STATUSES = ("error", "failed")
 AGENT_SESSION_STATUSES = ["active", "completed", "ended", "error"]
 SKILL_STATUSES = ["healthy", "degraded", "unavailable"]
 SKILL_RUNTIME_STATUSES = ["available", "rate_limited", "error"]

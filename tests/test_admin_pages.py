@@ -13,12 +13,12 @@ pytestmark = pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
 
 
 def first_choice_urls(changelist):
-    """For each list filter, the URL of its first lookup (date ranges: a range)."""
+    """For each list filter, the URL of its first lookup (date ranges: a range and a preset)."""
     urls = []
     for spec in changelist.filter_specs:
         if isinstance(spec, DateRangeFieldListFilter):
-            since, until = spec.expected_parameters()
-            urls.append(f"?{since}=2000-01-01&{until}=2999-12-31")
+            urls.append(f"?{spec.since_kwarg}=2000-01-01&{spec.until_kwarg}=2999-12-31")
+            urls.append(f"?{spec.last_kwarg}=24h")
             continue
         choices = [c for c in spec.choices(changelist) if not c["selected"]]
         assert choices, f"filter {spec.title} offers no value"

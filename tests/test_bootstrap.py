@@ -123,6 +123,13 @@ def test_bootstrap_adopts_a_warehouse_aria_created_without_touching_a_row(aria_w
     assert ("data_app", "0003_thoughts_trigram") in recorded
     assert ("engine_app", "0001_initial") in recorded
     assert ("auth", "0001_initial") in recorded
+    # Our search indexes, built CONCURRENTLY after adoption: ours, not drift.
+    ours = refdb.sql(
+        name,
+        "SELECT indexname FROM pg_indexes WHERE starts_with(indexname, 'aria_admin_') "
+        "AND schemaname IN ('aria_data', 'aria_engine')",
+    )
+    assert len(ours) == 7, ours
 
     again = refdb.manage("aria_bootstrap", database=name)
     assert again.returncode == 0, again.stderr

@@ -52,7 +52,7 @@ class GoalAdmin(AriaModelAdmin):
     ]
     list_display_links = ["goal_id", "title"]
     list_filter = ["status", "board_column", "priority", "sprint", "assigned_to"]
-    search_fields = ["goal_id", "title", "description", "assigned_to"]
+    search_fields = ["goal_id", "title", "description", "assigned_to", "sprint", "tags", "=id"]
     ordering = ["-created_at"]
     readonly_fields = ["created_at", "updated_at"]
     action_form = GoalActionForm

@@ -31,7 +31,7 @@ class EntityAdmin(AriaModelAdmin):
 
     list_display = ["name", "type", "properties", "created_at"]
     list_filter = [("type", values_filter([]))]
-    search_fields = ["name", "type", "=id"]
+    search_fields = ["name", "type", "properties", "=id"]
     relation_model = None
 
     change_page_fields = ["outgoing", "incoming"]
@@ -62,7 +62,7 @@ class RelationAdmin(AriaModelAdmin):
     list_display = ["relation_type", "from_entity", "to_entity", "properties", "created_at"]
     list_display_links = ["relation_type"]
     list_filter = [("relation_type", values_filter([]))]
-    search_fields = ["relation_type", "from_entity__name", "to_entity__name", "=id"]
+    search_fields = ["relation_type", "from_entity__name", "to_entity__name", "properties", "=id"]
     raw_id_fields = ["from_entity", "to_entity"]
     ordering = ["-created_at"]
 
@@ -86,5 +86,5 @@ class KnowledgeQueryLogAdmin(AriaModelAdmin):
         "used_result",
         ("created_at", DateRangeFieldListFilter),
     ]
-    search_fields = ["query_type", "source", "=id"]
+    search_fields = ["query_type", "source", "params", "=id"]
     ordering = ["-created_at"]

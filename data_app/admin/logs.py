@@ -16,15 +16,19 @@ SINCE_UNTIL = ("created_at", DateRangeFieldListFilter)
 class ActivityLogAdmin(AriaModelAdmin):
     list_display = ["action", "skill", "details", "success", "error_message", "created_at"]
     list_filter = ["success", ("action", values_filter([])), ("skill", values_filter([])), SINCE_UNTIL]
-    search_fields = ["action", "skill", "=id"]
+    search_fields = ["action", "skill", "error_message", "details", "=id"]
     ordering = ["-created_at"]
 
 
 @admin.register(HeartbeatLog)
 class HeartbeatLogAdmin(AriaModelAdmin):
     list_display = ["beat_number", "job_name", "status", "details", "executed_at", "duration_ms", "created_at"]
-    list_filter = ["status", SINCE_UNTIL]
-    search_fields = ["job_name", "status", "=id"]
+    list_filter = [
+        ("status", values_filter(domain.HEARTBEAT_STATUSES, failing=domain.FAILED_STATUSES)),
+        ("job_name", values_filter([])),
+        SINCE_UNTIL,
+    ]
+    search_fields = ["job_name", "status", "details", "=id"]
     ordering = ["-created_at"]
 
 
@@ -40,7 +44,7 @@ class PerformanceLogAdmin(AriaModelAdmin):
 class AgentPerformanceAdmin(AriaModelAdmin):
     list_display = ["id", "agent_id", "task_type", "success", "duration_ms", "token_cost", "pheromone_score", "created_at"]
     list_filter = ["success", ("task_type", values_filter([])), ("agent_id", values_filter([])), SINCE_UNTIL]
-    search_fields = ["agent_id", "task_type"]
+    search_fields = ["agent_id", "task_type", "=id"]
     ordering = ["-created_at"]
 
 
@@ -64,5 +68,5 @@ class SecurityEventAdmin(AriaModelAdmin):
         ("source", values_filter([])),
         SINCE_UNTIL,
     ]
-    search_fields = ["threat_type", "source", "user_id", "input_preview", "=id"]
+    search_fields = ["threat_level", "threat_type", "source", "user_id", "input_preview", "threat_patterns", "details", "=id"]
     ordering = ["-created_at"]

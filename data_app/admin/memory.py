@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from aria_admin.admin.neighbours import NearestNeighboursMixin
-from aria_admin.admin_base import AriaModelAdmin, values_filter
+from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, values_filter
 from aria_admin.history import log_history
 from data_app import domain
 from data_app.models import Memory, SemanticMemory, Thought, WorkingMemory
@@ -19,15 +19,15 @@ from data_app.models import Memory, SemanticMemory, Thought, WorkingMemory
 class MemoryAdmin(AriaModelAdmin):
     list_display = ["key", "value", "category", "created_at", "updated_at"]
     list_filter = [("category", values_filter(["general"]))]
-    search_fields = ["key", "category"]
+    search_fields = ["key", "category", "value", "=id"]
     ordering = ["-updated_at"]
 
 
 @admin.register(Thought)
 class ThoughtAdmin(AriaModelAdmin):
     list_display = ["content", "category", "metadata_json", "created_at"]
-    list_filter = [("category", values_filter(["general"]))]
-    search_fields = ["content", "category"]
+    list_filter = [("category", values_filter(["general"])), ("created_at", DateRangeFieldListFilter)]
+    search_fields = ["content", "category", "metadata_json", "=id"]
     ordering = ["-created_at"]
 
 
@@ -52,7 +52,7 @@ class ExpiredFilter(admin.SimpleListFilter):
 class WorkingMemoryAdmin(AriaModelAdmin):
     list_display = ["key", "category", "value", "importance", "ttl_hours", "source", "created_at", "updated_at"]
     list_filter = ["category", ExpiredFilter, ("source", values_filter([]))]
-    search_fields = ["key", "category", "source", "checkpoint_id"]
+    search_fields = ["key", "category", "source", "checkpoint_id", "value", "=id"]
     ordering = ["-created_at"]
     server_fields = ["accessed_at", "access_count"]
     change_list_template = "admin/data_app/workingmemory/change_list.html"
@@ -88,7 +88,7 @@ class WorkingMemoryAdmin(AriaModelAdmin):
 class SemanticMemoryAdmin(NearestNeighboursMixin, AriaModelAdmin):
     list_display = ["content", "summary", "category", "importance", "source", "embedding", "created_at"]
     list_filter = [("category", values_filter(["general"])), ("source", values_filter([]))]
-    search_fields = ["content", "summary", "category", "source"]
+    search_fields = ["content", "summary", "category", "source", "metadata_json", "=id"]
     ordering = ["-created_at"]
     server_fields = ["accessed_at", "access_count"]
     neighbour_label = ("category", "COALESCE(summary, content)")

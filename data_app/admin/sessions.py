@@ -16,7 +16,7 @@ SINCE_UNTIL = ("created_at", DateRangeFieldListFilter)
 class AgentSessionAdmin(AriaModelAdmin):
     list_display = ["id", "agent_id", "session_type", "status", "messages_count", "tokens_used", "cost_usd", "started_at", "ended_at"]
     list_filter = ["status", ("session_type", values_filter([])), ("agent_id", values_filter([])), ("started_at", DateRangeFieldListFilter)]
-    search_fields = ["agent_id", "session_type", "=id"]
+    search_fields = ["agent_id", "session_type", "status", "metadata_json", "=id"]
     ordering = ["-started_at"]
     server_fields = ["messages_count", "tokens_used", "cost_usd"]
     actions = set_value_actions("status", domain.AGENT_SESSION_STATUSES)
@@ -63,9 +63,9 @@ class SessionMessageAdmin(AriaModelAdmin):
     list_display = ["role", "content", "content_hash", "session", "external_session_id", "agent_id", "source_channel", "created_at"]
     list_display_links = ["role"]
     list_filter = [("role", values_filter(["user", "assistant", "system"])), ("source_channel", values_filter([])), SINCE_UNTIL]
-    # Only content is searched by substring: OR-ing five LIKEs made PostgreSQL
-    # scan the million-row table; ids, hashes and agents are matched exactly.
-    search_fields = ["content", "=external_session_id", "=agent_id", "=content_hash", "=id"]
+    # Each =field is OR-ed with the text search: only indexed columns there,
+    # or PostgreSQL reads the million-row table (agent and hash are words).
+    search_fields = ["content", "agent_id", "content_hash", "metadata_json", "=external_session_id", "=id"]
     raw_id_fields = ["session"]
     ordering = ["-created_at"]
 
@@ -86,7 +86,7 @@ class SentimentEventAdmin(AriaModelAdmin):
     ]
     list_display_links = ["sentiment_label"]
     list_filter = ["sentiment_label", "speaker", ("primary_emotion", values_filter([])), SINCE_UNTIL]
-    search_fields = ["primary_emotion", "agent_id", "external_session_id", "=id"]
+    search_fields = ["primary_emotion", "agent_id", "external_session_id", "metadata_json", "=id"]
     raw_id_fields = ["message", "session"]
     ordering = ["-created_at"]
 
@@ -96,6 +96,6 @@ class ModelUsageAdmin(AriaModelAdmin):
     list_display = ["model", "provider", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "success", "session", "created_at"]
     list_display_links = ["model"]
     list_filter = ["success", ("provider", values_filter([])), ("model", values_filter([])), SINCE_UNTIL]
-    search_fields = ["model", "provider", "=id"]
+    search_fields = ["model", "provider", "error_message", "=id"]
     raw_id_fields = ["session"]
     ordering = ["-created_at"]

@@ -14,7 +14,7 @@ class SkillStatusRecordAdmin(AriaModelAdmin):
         ("status", values_filter(domain.SKILL_STATUSES + domain.SKILL_RUNTIME_STATUSES)),
         ("layer", values_filter([])),
     ]
-    search_fields = ["skill_name", "canonical_name", "layer"]
+    search_fields = ["skill_name", "canonical_name", "layer", "status", "metadata_json", "=id"]
     ordering = ["-updated_at"]
     server_fields = ["use_count", "error_count", "last_execution", "last_health_check"]
     actions = [
@@ -32,5 +32,5 @@ class SkillInvocationAdmin(AriaModelAdmin):
         ("error_type", values_filter([])),
         ("created_at", DateRangeFieldListFilter),
     ]
-    search_fields = ["skill_name", "tool_name", "model_used", "=id"]
+    search_fields = ["skill_name", "tool_name", "error_type", "model_used", "=id"]
     ordering = ["-created_at"]

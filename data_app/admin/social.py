@@ -16,7 +16,7 @@ class SocialPostAdmin(AriaModelAdmin):
         ("visibility", values_filter(["public"])),
         ("posted_at", DateRangeFieldListFilter),
     ]
-    search_fields = ["post_id", "content", "url", "=id"]
+    search_fields = ["post_id", "platform", "content", "url", "metadata_json", "=id"]
     raw_id_fields = ["reply_to"]
     ordering = ["-posted_at"]
 

@@ -13,7 +13,7 @@ from data_app.models import HourlyGoal, ImprovementProposal, LessonLearned, Pend
 class HourlyGoalAdmin(AriaModelAdmin):
     list_display = ["id", "hour_slot", "goal_type", "description", "status", "completed_at", "created_at"]
     list_filter = ["status", ("goal_type", values_filter([]))]
-    search_fields = ["goal_type", "description"]
+    search_fields = ["goal_type", "description", "=id"]
     ordering = ["-created_at"]
     actions = set_value_actions("status", domain.HOURLY_GOAL_STATUSES)
 
@@ -27,7 +27,7 @@ class PendingComplexTaskAdmin(AriaModelAdmin):
         ("agent_type", values_filter([])),
         ("priority", values_filter(["medium"])),
     ]
-    search_fields = ["task_id", "task_type", "agent_type", "description"]
+    search_fields = ["task_id", "task_type", "agent_type", "description", "result", "=id"]
     ordering = ["-created_at"]
     actions = set_value_actions("status", domain.PENDING_TASK_STATUSES)
 
@@ -47,7 +47,7 @@ class ImprovementProposalAdmin(AriaModelAdmin):
         "created_at",
     ]
     list_filter = ["status", ("category", values_filter([])), ("risk_level", values_filter(["low"]))]
-    search_fields = ["title", "file_path", "category", "=id"]
+    search_fields = ["title", "description", "file_path", "category", "rationale", "=id"]
     ordering = ["-created_at"]
     server_fields = ["reviewed_by", "reviewed_at"]
     actions = ["approve", "reject", "mark_implemented"]
@@ -73,6 +73,6 @@ class ImprovementProposalAdmin(AriaModelAdmin):
 class LessonLearnedAdmin(AriaModelAdmin):
     list_display = ["error_pattern", "error_type", "skill_name", "resolution", "occurrences", "effectiveness", "last_occurred", "created_at"]
     list_filter = [("error_type", values_filter([])), ("skill_name", values_filter([]))]
-    search_fields = ["error_pattern", "error_type", "skill_name", "resolution"]
+    search_fields = ["error_pattern", "error_type", "skill_name", "resolution", "context", "=id"]
     ordering = ["-created_at"]
     server_fields = ["occurrences", "last_occurred"]

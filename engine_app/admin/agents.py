@@ -28,7 +28,7 @@ class EngineAgentStateAdmin(AppManagedAdminMixin, AriaModelAdmin):
         "updated_at",
     ]
     list_filter = ["status", "agent_type", "enabled", ("focus_type", values_filter([])), ("model", values_filter([]))]
-    search_fields = ["agent_id", "display_name", "model", "parent_agent_id"]
+    search_fields = ["agent_id", "display_name", "model", "parent_agent_id", "current_task", "metadata_json"]
     ordering = ["-updated_at"]
     server_fields = ["consecutive_failures", "last_active_at", "current_session_id", "current_task"]
     actions = [
@@ -54,6 +54,6 @@ class EngineAgentToolAdmin(AriaModelAdmin):
     list_display = ["agent_id", "skill_name", "function_name", "description", "enabled", "parameters", "created_at"]
     list_display_links = ["agent_id", "skill_name"]
     list_filter = ["enabled", ("agent_id", values_filter([])), ("skill_name", values_filter([]))]
-    search_fields = ["agent_id", "skill_name", "function_name", "=id"]
+    search_fields = ["agent_id", "skill_name", "function_name", "description", "=id"]
     ordering = ["-created_at"]
     actions = enable_disable_actions("selected agent tools")

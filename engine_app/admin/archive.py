@@ -43,7 +43,7 @@ class EngineChatSessionArchiveAdmin(ArchiveAdmin):
         "status",
         ("archived_at", DateRangeFieldListFilter),
     ]
-    search_fields = ["title", "agent_id", "model", "=id"]
+    search_fields = ["title", "agent_id", "model", "metadata_json", "=id"]
     ordering = ["-archived_at"]
     change_form_template = "admin/engine_app/enginechatsessionarchive/change_form.html"
 
@@ -78,5 +78,5 @@ class EngineChatMessageArchiveAdmin(ArchiveAdmin):
     list_display = ["role", "content", "session", "agent_id", "model", "tokens_input", "tokens_output", "cost", "embedding", "created_at", "archived_at"]
     list_display_links = ["role"]
     list_filter = [("role", values_filter(["user", "assistant", "system", "tool"])), ("created_at", DateRangeFieldListFilter)]
-    search_fields = ["content", "agent_id", "model", "=id"]
+    search_fields = ["content", "thinking", "agent_id", "model", "tool_calls", "tool_results", "metadata_json", "=id"]
     ordering = ["-archived_at"]

@@ -15,7 +15,7 @@ class EngineChatSessionAdmin(AriaModelAdmin):
     list_display = ["title", "agent_id", "session_type", "model", "temperature", "status", "message_count", "total_cost", "created_at", "updated_at"]
     list_display_links = ["title", "agent_id"]
     list_filter = ["status", "session_type", ("agent_id", values_filter(["aria"])), ("model", values_filter([]))]
-    search_fields = ["title", "agent_id", "model", "=id"]
+    search_fields = ["title", "agent_id", "model", "metadata_json", "=id"]
     ordering = ["-updated_at"]
     server_fields = ["message_count", "total_tokens", "total_cost"]
     actions = set_value_actions("status", domain.CHAT_SESSION_STATUSES)
@@ -53,7 +53,7 @@ class EngineChatMessageAdmin(NearestNeighboursMixin, AriaModelAdmin):
     ]
     list_display_links = ["role"]
     list_filter = [("role", values_filter(["user", "assistant", "system", "tool"])), ("model", values_filter([])), ("created_at", DateRangeFieldListFilter)]
-    search_fields = ["content", "agent_id", "model", "=id"]
+    search_fields = ["content", "thinking", "agent_id", "model", "tool_calls", "tool_results", "metadata_json", "=id"]
     raw_id_fields = ["session"]
     ordering = ["-created_at"]
     neighbour_label = ("role", "content")

@@ -12,16 +12,19 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from aria_admin.admin.display import compact_json
-from aria_admin.admin_base import AriaModelAdmin
+from aria_admin.admin_base import AriaModelAdmin, values_filter
 from aria_admin.admin.actions import enable_disable_actions, report
 from aria_admin.bulk_update import bulk_update
 from aria_admin.text import truncate
+from data_app.domain import FAILED_STATUSES
 from data_app.models import HeartbeatLog
 from engine_app import aria_files, domain
 from engine_app.admin.file_owned import FileOwnedAdminMixin
 from engine_app.models import EngineCronJob, LlmModelEntry, ScheduledJob
 
 RUN_HISTORY_ROWS = 20
+# Aria's run outcomes, with "Failed" grouping every failing one.
+LAST_STATUS = values_filter(domain.CRON_LAST_STATUSES, failing=FAILED_STATUSES)
 TAKES_EFFECT = (
     "Aria's scheduler reads the cron jobs only when Aria starts: a change saved here "
     "takes effect at Aria's next restart, not before."
@@ -152,8 +155,8 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
         "success_rate",
     ]
     list_display_links = ["name_and_id"]
-    list_filter = ["enabled", "last_status", "agent_id", "payload_type", "session_mode"]
-    search_fields = ["id", "name", "agent_id", "schedule"]
+    list_filter = ["enabled", ("last_status", LAST_STATUS), "agent_id", "payload_type", "session_mode"]
+    search_fields = ["id", "name", "agent_id", "schedule", "payload", "last_error", "metadata_json"]
     ordering = ["name"]
     readonly_fields = [
         "schedule_meaning",
@@ -329,8 +332,8 @@ class ScheduledJobAdmin(AriaModelAdmin):
         "synced_at",
     ]
     list_display_links = ["name"]
-    list_filter = ["enabled", "last_status", "agent_id", "schedule_kind"]
-    search_fields = ["id", "name", "agent_id"]
+    list_filter = ["enabled", ("last_status", LAST_STATUS), "agent_id", "schedule_kind"]
+    search_fields = ["id", "name", "agent_id", "schedule_expr", "payload_text"]
     ordering = ["-synced_at"]
     readonly_fields = ["synced_at"]
     actions = enable_disable_actions("selected scheduled jobs")  # no updated_at column: none touched

@@ -94,7 +94,7 @@ class LlmModelEntryAdmin(AppManagedAdminMixin, ModelsFileAdminMixin, AriaModelAd
     list_display_links = ["id", "name"]
     list_editable = ["sort_order"]
     list_filter = [("provider", values_filter(domain.PROVIDERS)), "tier", "enabled", "reasoning", "vision", "tool_calling"]
-    search_fields = ["id", "name", "litellm_model", "route_skill"]
+    search_fields = ["id", "name", "provider", "litellm_model", "route_skill", "aliases", "extra"]
     ordering = ["sort_order", "name"]
     readonly_fields = ["api_key", "created_at", "updated_at"]
     fieldsets = [

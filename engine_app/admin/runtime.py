@@ -24,7 +24,7 @@ TICK_STATE = [
 class ScheduleTickAdmin(AriaModelAdmin):
     list_display = ["id", "enabled", "heartbeat_interval", *TICK_STATE, "updated_at"]
     list_filter = ["enabled", ("last_job_status", values_filter([]))]
-    search_fields = ["last_job_name"]
+    search_fields = ["last_job_name", "last_job_status"]
     ordering = ["-updated_at"]
     server_fields = TICK_STATE
 
@@ -44,7 +44,7 @@ class ApiKeyRotationAdmin(AriaModelAdmin):
         ("rotated_by", values_filter(["system"])),
         ("rotated_at", DateRangeFieldListFilter),
     ]
-    search_fields = ["service", "rotated_by", "reason"]
+    search_fields = ["service", "rotated_by", "reason", "metadata_json", "=id"]
     ordering = ["-rotated_at"]
 
 
@@ -52,5 +52,5 @@ class ApiKeyRotationAdmin(AriaModelAdmin):
 class EngineConfigEntryAdmin(AriaModelAdmin):
     list_display = ["key", "value", "description", "updated_by", "updated_at"]
     list_filter = [("updated_by", values_filter(["system"]))]
-    search_fields = ["key", "description"]
+    search_fields = ["key", "description", "value"]
     ordering = ["-updated_at"]
