@@ -55,6 +55,7 @@ from aria_admin.admin.forms import (
     AriaFormMixin,
     AriaModelForm,
     NulSafeModelChoiceField,
+    UtcSplitDateTime,
     contains_nul,
     is_non_negative,
     json_formfield_kwargs,
@@ -133,6 +134,8 @@ class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeAc
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.JSONField):
             kwargs = {**json_formfield_kwargs(db_field), **kwargs}
+        if isinstance(db_field, models.DateTimeField):
+            kwargs.setdefault("widget", UtcSplitDateTime)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.TextField) and db_field.null and isinstance(formfield, forms.CharField):
             formfield.empty_value = None  # an empty box stays NULL, as Aria wrote it

@@ -25,6 +25,11 @@ PROVIDERS = ["litellm", "ollama", "openrouter", "moonshot"]
 AGENT_STATUSES = ["idle", "busy", "error", "disabled"]
 AGENT_TYPES = ["agent", "sub_agent", "sub_aria", "swarm", "focus"]
 AGENT_ERROR_AFTER_FAILURES = 3
+# How a status reads at a glance (the admin's badges: ok, warn, bad, info, idle).
+STATUS_TONES = {
+    "success": "ok", "failed": "bad", "running": "info",
+    "idle": "ok", "busy": "info", "error": "bad", "disabled": "idle",
+}
 CHAT_SESSION_STATUSES = ["active", "ended", "archived"]
 CHAT_SESSION_TYPES = ["interactive", "chat", "cron", "skill_exec", "roundtable", "swarm"]
 

@@ -91,9 +91,11 @@ def test_changelist_shows_schedule_meaning_next_runs_and_rates(admin_client):
     make_job(id="weekly_summary", name="Weekly Summary", schedule="0 0 2 * * 1", enabled=False)
     html = admin_client.get(CHANGELIST).content.decode()
     assert "Every 15 minutes" in html and "At 02:00, only on Monday (UTC)" in html
-    assert "3\xa0hours ago" in html or "3 hours ago" in html
-    assert "75%" in html and "1.5 s" in html and "next 3 runs (utc)" in html.lower()
-    assert re.search(r"<div>\d{4}-\d\d-\d\d\xa0\d\d:\d\d:\d\d</div>", html)
+    assert re.search(r'<time datetime="[0-9T:-]+Z" title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC">3 h ago</time>', html)
+    assert '<span class="aria-badge aria-badge-ok">success</span>' in html
+    assert "75%<br><small>3 of 4, 1 failed</small>" in html and "1.5 s" in html
+    # The next runs: compact, the full UTC time in the title.
+    assert re.search(r'<div><time datetime="[0-9T:-]+Z" title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC">in \d+ (s|min)</time></div>', html)
     assert "<code>0\xa00\xa02\xa0*\xa0*\xa01</code>" in html
     for query in ("?enabled__exact=0", "?last_status=success", "?agent_id=aria",
                   "?payload_type=prompt", "?session_mode=isolated", "?q=weekly"):

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -335,3 +336,10 @@ class AriaModelForm(AriaFormMixin, forms.ModelForm):
 
 def is_embedding(field):
     return isinstance(field, EmbeddingField)
+
+
+class UtcSplitDateTime(AdminSplitDateTime):
+    """Django's date and time boxes (shown as YYYY-MM-DD and HH:MM:SS,
+    aria_admin/formats), followed by the zone they are in: UTC."""
+
+    template_name = "admin/aria_admin/widgets/utc_split_datetime.html"

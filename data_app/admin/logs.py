@@ -4,6 +4,7 @@ no date hierarchy, no facets, estimated counts."""
 
 from django.contrib import admin
 
+from aria_admin.admin.display import badge_column
 from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, ThreatLevelFilter, values_filter
 from data_app import domain
 from data_app.models import ActivityLog, AgentPerformance, HeartbeatLog, PerformanceLog, SecurityEvent
@@ -21,7 +22,7 @@ class ActivityLogAdmin(AriaModelAdmin):
 
 @admin.register(HeartbeatLog)
 class HeartbeatLogAdmin(AriaModelAdmin):
-    list_display = ["beat_number", "job_name", "status", "details", "executed_at", "duration_ms", "created_at"]
+    list_display = ["beat_number", "job_name", badge_column("status", domain.STATUS_TONES), "details", "executed_at", "duration_ms", "created_at"]
     list_filter = ["status", SINCE_UNTIL]
     search_fields = ["job_name", "status", "=id"]
     ordering = ["-created_at"]

@@ -7,14 +7,15 @@ runs next.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from aria_admin.admin.display import compact_json
+from aria_admin.admin.display import badge, badge_column, compact_json, time_cell
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import bulk_update, report, update_action
 from aria_admin.text import truncate
+from aria_admin.times import show_time
 from data_app.models import HeartbeatLog
 from engine_app import aria_files, domain
 from engine_app.admin.file_owned import FileOwnedAdminMixin
@@ -56,13 +57,20 @@ def schedule_cell(text):
 
 
 def next_runs_cell(text, last_run=None):
+    """The next three runs, compact ("in 2 h 14 min"), each a <time> with the
+    full UTC time in its title: the list fits, the exact time is a hover away."""
     schedule = schedule_or_none(text)
     if schedule is None:
         return "-"
-    runs = schedule.next_runs(3, last_run=last_run)
-    return format_html_join(
-        "", "<div>{}</div>", ((t.strftime("%Y-%m-%d\u00a0%H:%M:%S"),) for t in runs)
-    )
+    now = timezone.now()
+    runs = schedule.next_runs(3, after=now, last_run=last_run)
+    return format_html_join("", "<div>{}</div>", ((time_cell(t, now),) for t in runs))
+
+
+def duration_text(ms):
+    if ms is None:
+        return "-"
+    return f"{ms} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 def model_override_choices(stored):
@@ -142,12 +150,8 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
         "schedule_display",
         "next_run_times",
         "agent_id",
-        "payload_type",
-        "session_mode",
+        "payload_and_session",
         "last_run",
-        "last_status",
-        "last_duration",
-        "run_count",
         "success_rate",
     ]
     list_display_links = ["name_and_id"]
@@ -246,9 +250,13 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
     def schedule_display(self, job):
         return schedule_cell(job.schedule)
 
-    @admin.display(description="next 3 runs (UTC)")
+    @admin.display(description="next 3 runs")
     def next_run_times(self, job):
         return next_runs_cell(job.schedule, job.last_run_at)
+
+    @admin.display(description="payload / session", ordering="payload_type")
+    def payload_and_session(self, job):
+        return format_html("{}<br><small>{}</small>", job.payload_type, job.session_mode)
 
     @admin.display(description="meaning")
     def schedule_meaning(self, job):
@@ -257,21 +265,28 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
 
     @admin.display(description="last run", ordering="last_run_at")
     def last_run(self, job):
-        return naturaltime(job.last_run_at) if job.last_run_at else "never"
+        """When, with the status as a badge and how long it took."""
+        status = (
+            badge(job.last_status, domain.STATUS_TONES.get(job.last_status, "idle"))
+            if job.last_status
+            else badge("no status", "idle")
+        )
+        when = time_cell(job.last_run_at, timezone.now(), empty="never")
+        return format_html("{} {}<br><small>{}</small>", status, when, duration_text(job.last_duration_ms))
 
-    @admin.display(description="last duration", ordering="last_duration_ms")
-    def last_duration(self, job):
-        if job.last_duration_ms is None:
-            return "-"
-        if job.last_duration_ms < 1000:
-            return f"{job.last_duration_ms} ms"
-        return f"{job.last_duration_ms / 1000:.1f} s"
-
-    @admin.display(description="success rate")
+    @admin.display(description="success rate (runs)", ordering="run_count")
     def success_rate(self, job):
+        """The three counters in one cell: '92% (23 of 25)'."""
         if not job.run_count:
-            return "-"
-        return f"{100 * job.success_count / job.run_count:.0f}%"
+            return "no runs"
+        rate = 100 * job.success_count / job.run_count
+        return format_html(
+            "{}%<br><small>{} of {}{}</small>",
+            f"{rate:.0f}",
+            job.success_count,
+            job.run_count,
+            f", {job.fail_count} failed" if job.fail_count else "",
+        )
 
     @admin.display(description="run history")
     def run_history(self, job):
@@ -290,7 +305,7 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    (b.executed_at or b.created_at).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    show_time(b.executed_at or b.created_at),
                     b.status,
                     "-" if b.duration_ms is None else f"{b.duration_ms} ms",
                     truncate(compact_json(b.details), 120) if b.details else "",
@@ -324,7 +339,7 @@ class ScheduledJobAdmin(AriaModelAdmin):
         "next_run_times",
         "agent_id",
         "last_run_at",
-        "last_status",
+        badge_column("last_status", domain.STATUS_TONES, description="last status"),
         "run_count",
         "synced_at",
     ]
@@ -342,6 +357,6 @@ class ScheduledJobAdmin(AriaModelAdmin):
     def schedule_display(self, job):
         return schedule_cell(job.schedule_expr)
 
-    @admin.display(description="next 3 runs (UTC)")
+    @admin.display(description="next 3 runs")
     def next_run_times(self, job):
         return next_runs_cell(job.schedule_expr, job.last_run_at)
