@@ -191,7 +191,8 @@ def realistic_value(field, n):
     internal = field.get_internal_type()
     if internal == "CharField":
         limit = field.max_length or 100
-        text = f"{IDENTIFIER}-{n}" if limit < 60 else f"{SENTENCE[:limit - 8]} #{n}"
+        serial = next(_serial)  # unique columns stay unique
+        text = f"{IDENTIFIER}-{serial}" if limit < 60 else f"{SENTENCE[:limit - 8]} #{serial}"
         return text[-limit:] if limit < len(text) else text
     if internal == "TextField":
         return f"{SENTENCE} {SENTENCE} #{n}"
@@ -221,7 +222,9 @@ def realistic_row(model, n=1):
             continue
         if field.is_relation:
             parent = field.related_model
-            values[field.name] = realistic_row(parent, n)
+            # A row pointing at its own table (a reply) points nowhere if it may.
+            if parent is not model or not field.null:
+                values[field.name] = realistic_row(parent, n)
         elif field.name == "schedule" and model._meta.model_name in ("enginecronjob",):
             values[field.name] = "*/15 * * * *"
         elif field.name == "schedule_expr":
