@@ -56,7 +56,34 @@ def test_every_schedule_in_the_real_cron_jobs_yaml_is_valid():
 def test_schedules_aria_rejects_are_rejected(text):
     with pytest.raises(ValidationError) as error:
         domain.parse_schedule(text)
-    assert "6-field cron with seconds first" in " ".join(error.value.messages)
+    assert f"{text!r} is not a schedule Aria accepts" in " ".join(error.value.messages)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("61 * * * *", "minute 61 is out of range 0-59"),
+        ("0 24 * * *", "hour 24 is out of range 0-23"),
+        ("0 0 0 * *", "day of month 0 is out of range 1-31"),
+        ("0 0 1 13 *", "month 13 is out of range 1-12"),
+        ("0 0 * * 8", "day of week 8 is out of range 0-7"),
+        ("60 0 * * * *", "second 60 is out of range 0-59"),
+        ("*/0 * * * *", "minute step '0' must be a whole number of at least 1"),
+        ("* * * *", "a cron has 5 fields (or 6, seconds first), this has 4"),
+        ("0 0 30 2 *", "it never runs"),
+        ("0m", "an interval must be at least 1"),
+    ],
+)
+def test_a_refused_schedule_names_the_field_and_the_reason(text, reason):
+    with pytest.raises(ValidationError) as error:
+        domain.parse_schedule(text)
+    assert error.value.messages == [f"{text!r} is not a schedule Aria accepts: {reason}."]
+
+
+def test_text_that_is_no_cron_at_all_gets_the_accepted_formats():
+    with pytest.raises(ValidationError) as error:
+        domain.parse_schedule("every day at 6")
+    assert "6-field cron with seconds first" in error.value.messages[0]
 
 
 def test_next_runs_of_an_interval():
@@ -128,7 +155,7 @@ def test_change_form_keeps_the_payload_byte_for_byte(admin_client):
     "field,value,message",
     [
         ("schedule", "@daily", "6-field cron with seconds first"),
-        ("schedule", "0 0 0 * * * *", "6-field cron with seconds first"),
+        ("schedule", "0 0 0 * * * *", "a cron has 5 fields (or 6, seconds first), this has 7"),
         ("max_duration_seconds", "5", "greater than or equal to 10"),
         ("max_duration_seconds", "3601", "less than or equal to 3600"),
         ("retry_count", "6", "less than or equal to 5"),

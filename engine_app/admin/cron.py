@@ -8,6 +8,8 @@ runs next.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -19,6 +21,7 @@ from aria_admin.times import show_time
 from data_app.models import HeartbeatLog
 from engine_app import aria_files, domain
 from engine_app.admin.file_owned import FileOwnedAdminMixin
+from engine_app.admin.schedule_preview import schedule_preview_view
 from engine_app.models import EngineCronJob, LlmModelEntry, ScheduledJob
 
 RUN_HISTORY_ROWS = 20
@@ -214,6 +217,16 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
         "reset_counters",
     ]
 
+    class Media:
+        js = ["aria_admin/cron_preview.js"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_GET(schedule_preview_view(self)))
+        return [
+            path("schedule-preview/", view, name="engine_app_enginecronjob_schedule_preview"),
+            *super().get_urls(),
+        ]
+
     # cron_jobs.yaml and the scheduler ---------------------------------------
     def aria_file(self):
         return aria_files.cron_jobs_file()
@@ -258,10 +271,20 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
     def payload_and_session(self, job):
         return format_html("{}<br><small>{}</small>", job.payload_type, job.session_mode)
 
-    @admin.display(description="meaning")
+    @admin.display(description="meaning and next runs")
     def schedule_meaning(self, job):
+        """The stored schedule's meaning and next runs; cron_preview.js keeps
+        them current while the schedule is typed (schedule-preview/)."""
         schedule = schedule_or_none(job.schedule) if job and job.pk else None
-        return schedule.describe() if schedule else "-"
+        meaning = schedule.describe() if schedule else "-"
+        runs = next_runs_cell(job.schedule, job.last_run_at) if schedule else ""
+        return format_html(
+            '<div id="aria-schedule-preview" data-url="{}" aria-live="polite">'
+            '<div class="aria-meaning">{}</div><div class="aria-runs">{}</div></div>',
+            reverse("admin:engine_app_enginecronjob_schedule_preview"),
+            meaning,
+            runs,
+        )
 
     @admin.display(description="last run", ordering="last_run_at")
     def last_run(self, job):
