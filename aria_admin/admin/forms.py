@@ -340,6 +340,9 @@ def is_embedding(field):
 
 class UtcSplitDateTime(AdminSplitDateTime):
     """Django's date and time boxes (shown as YYYY-MM-DD and HH:MM:SS,
-    aria_admin/formats), followed by the zone they are in: UTC."""
+    aria_admin/formats), the time labelled with its zone: UTC."""
 
-    template_name = "admin/aria_admin/widgets/utc_split_datetime.html"
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["time_label"] = "Time (UTC):"
+        return context
