@@ -37,6 +37,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
+    ActionFieldsForm,
     SelectionCheckMixin,
     apply_changes,
     changes_action,
@@ -125,9 +126,10 @@ class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeAc
         widget through the template engine on every row was a sixth of a
         changelist's time."""
         label = _("Select this object for an action - {}").format(html.escape(str(obj)))
+        checked = " checked" if str(obj.pk) in self.kept_selected() else ""
         return mark_safe(
             f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{html.escape(str(obj.pk))}"'
-            f' class="action-select" aria-label="{label}">'
+            f' class="action-select" aria-label="{label}"{checked}>'
         )
 
     # Forms --------------------------------------------------------------
