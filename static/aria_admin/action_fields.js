@@ -13,7 +13,7 @@
     bar.querySelectorAll("[data-aria-actions]").forEach(function (field) {
       const wanted = field.dataset.ariaActions.split(" ").indexOf(chosen) !== -1;
       const box = field.closest("label") || field;
-      box.hidden = !wanted;
+      box.classList.toggle("aria-hidden-field", !wanted);
     });
   }
 
