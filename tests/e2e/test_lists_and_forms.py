@@ -9,21 +9,12 @@ from playwright.sync_api import expect
 
 from data_app.models import Goal, HeartbeatLog
 from engine_app.models import EngineCronJob
-from tests.e2e.conftest import logged_in_page, make_user
-from tests.e2e.test_list_widths import WIDE, overflow
+from tests.e2e.test_list_widths import overflow, wide_page  # noqa: F401  (a fixture)
 from tests.sample_rows import orm_values, realistic_row
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CRON_JOBS = "/admin/engine_app/enginecronjob/"
-
-
-@pytest.fixture
-def wide_page(browser, server, transactional_db):
-    page = logged_in_page(browser, server, make_user("wendy", superuser=True))
-    page.set_viewport_size(WIDE)
-    yield page
-    page.context.close()
 
 
 def test_the_cron_list_fits_1440_with_every_column_shown(wide_page):
