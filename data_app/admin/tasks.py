@@ -40,8 +40,6 @@ class ImprovementProposalAdmin(AriaModelAdmin):
         "category",
         "risk_level",
         "file_path",
-        "current_code",
-        "proposed_code",
         badge_column("status", domain.STATUS_TONES),
         "reviewed_by",
         "reviewed_at",

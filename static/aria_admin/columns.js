@@ -1,6 +1,7 @@
 /* A changelist's column chooser (in the manner of django-unfold's).
  *
- * A list wider than its box hides columns from the right until it fits;
+ * A list wider than its box hides columns from the right until it fits
+ * (status badges last: they are what a list is scanned for);
  * "Columns" lists them all, each with a checkbox to show or hide it. The
  * choice is remembered per user and table in this browser (localStorage);
  * "Fit to the screen" forgets it. The row's link column and the selection
@@ -25,6 +26,7 @@
         name: name,
         label: th.textContent.trim() || name,
         keep: !!cell && cell.tagName === "TH",  // the link to the record
+        status: !!cell && !!cell.querySelector(".aria-badge"),
         cells: table.querySelectorAll("th.column-" + CSS.escape(name) + ", .field-" + CSS.escape(name)),
       });
     });
@@ -45,12 +47,14 @@
   function fit(box, columns) {
     const hidden = new Set();
     apply(columns, hidden);
-    for (let i = columns.length - 1; i >= 0 && overflows(box); i--) {
-      if (!columns[i].keep) {
-        hidden.add(columns[i].name);
-        apply(columns, hidden);
+    [false, true].forEach(function (statusPass) {
+      for (let i = columns.length - 1; i >= 0 && overflows(box); i--) {
+        if (!columns[i].keep && columns[i].status === statusPass) {
+          hidden.add(columns[i].name);
+          apply(columns, hidden);
+        }
       }
-    }
+    });
     return hidden;
   }
 
