@@ -11,9 +11,9 @@ from contextvars import ContextVar
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
-from django.http import QueryDict
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
 
 from aria_admin.bulk_update import bulk_update, report
 
@@ -94,10 +94,6 @@ class SelectionCheckMixin:
     and the list says why (in the second case with the selection kept)."""
 
     def response_action(self, request, queryset, **kwargs):
-        refused = self.missing_action_fields(request)
-        if refused:
-            self.message_user(request, refused, messages.ERROR)
-            return self.keep_selection(request)
         if not request.POST.get("select_across"):
             invalid = invalid_keys(self.model, request.POST.getlist(ACTION_CHECKBOX_NAME))
             if invalid:
@@ -109,6 +105,10 @@ class SelectionCheckMixin:
                     messages.ERROR,
                 )
                 return None
+        refused = self.missing_action_fields(request)
+        if refused:
+            self.message_user(request, refused, messages.ERROR)
+            return self.keep_selection(request)
         return super().response_action(request, queryset, **kwargs)
 
     def missing_action_fields(self, request):
