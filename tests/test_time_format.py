@@ -63,3 +63,13 @@ def test_history_and_recent_changes(staff, beat):
     shown = show_time(entry.action_time)
     assert shown in staff.get(f"{BASE}{beat.pk}/history/").content.decode()
     assert shown in staff.get("/admin/recent-changes/").content.decode()
+
+
+def test_a_cron_jobs_run_history(staff, beat):
+    from engine_app.models import EngineCronJob
+
+    EngineCronJob.objects.create(id="work_cycle", name="Work Cycle", schedule="15m", payload="Go.")
+    html = staff.get("/admin/engine_app/enginecronjob/work_cycle/change/").content.decode()
+    history = html[html.index("<th>when</th>"):]
+    assert f"<td>{SHOWN}</td>" in history
+    assert '<span class="aria-badge aria-badge-ok">success</span>' in history

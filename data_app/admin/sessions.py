@@ -6,7 +6,7 @@ sentiment events and model usage."""
 from django.contrib import admin
 from django.core.paginator import Paginator
 
-from aria_admin.admin.display import related_table
+from aria_admin.admin.display import admin_url, related_table
 from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, set_value_actions, values_filter
 from data_app import domain
 from data_app.models import AgentSession, ModelUsage, SentimentEvent, SessionMessage
@@ -47,6 +47,7 @@ class AgentSessionAdmin(AriaModelAdmin):
                 session_messages=session_messages_page(obj, request.GET.get(MESSAGES_PAGE_PARAM)),
                 messages_page_param=MESSAGES_PAGE_PARAM,
                 message_preview_chars=MESSAGE_PREVIEW_CHARS,
+                messages_list_url=f"{admin_url(SessionMessage, 'changelist')}?session={obj.pk}",
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

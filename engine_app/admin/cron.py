@@ -9,15 +9,16 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
-from django.views.decorators.http import require_GET
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_GET
 
 from aria_admin.admin.display import badge, badge_column, compact_json, time_cell
 from aria_admin.admin_base import AriaModelAdmin
 from aria_admin.bulk_update import bulk_update, report, update_action
 from aria_admin.text import truncate
 from aria_admin.times import show_time
+from data_app import domain as data_domain
 from data_app.models import HeartbeatLog
 from engine_app import aria_files, domain
 from engine_app.admin.file_owned import FileOwnedAdminMixin
@@ -330,7 +331,7 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
             (
                 (
                     show_time(b.executed_at or b.created_at),
-                    b.status,
+                    badge(b.status, data_domain.STATUS_TONES.get(b.status, "idle")),
                     "-" if b.duration_ms is None else f"{b.duration_ms} ms",
                     truncate(compact_json(b.details), 120) if b.details else "",
                 )
