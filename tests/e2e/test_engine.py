@@ -28,7 +28,9 @@ def test_cron_job_schedule_error_then_plain_english_and_next_runs(admin_user_pag
     expect(schedule_row.locator(".errorlist")).to_contain_text(
         "'every day at 6' is not a schedule Aria accepts"
     )
-    expect(page.locator(".errorlist")).to_have_count(1)
+    # One form error; the live preview beside the field names the same refusal.
+    expect(page.locator(".errorlist:not(#aria-schedule-preview .errorlist)")).to_have_count(1)
+    expect(page.locator("#aria-schedule-preview .errorlist")).to_contain_text("is not a schedule Aria accepts")
     expect(page.locator("#id_schedule")).to_have_value("every day at 6")
     expect(page.locator("#id_payload")).to_have_value("Summarise yesterday's activity for Najia.")
     assert not EngineCronJob.objects.exists()
