@@ -39,6 +39,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from aria_admin.admin.actions import (  # noqa: F401  (re-exported for the table admins)
+    ActionFieldsForm,
     SelectionCheckMixin,
     apply_changes,
     changes_action,
@@ -59,6 +60,7 @@ from aria_admin.admin.forms import (
     AriaFormMixin,
     AriaModelForm,
     NulSafeModelChoiceField,
+    UtcSplitDateTime,
     contains_nul,
     is_non_negative,
     json_formfield_kwargs,
@@ -138,15 +140,18 @@ class AriaModelAdmin(
         widget through the template engine on every row was a sixth of a
         changelist's time."""
         label = _("Select this object for an action - {}").format(html.escape(str(obj)))
+        checked = " checked" if str(obj.pk) in self.kept_selected() else ""
         return mark_safe(
             f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{html.escape(str(obj.pk))}"'
-            f' class="action-select" aria-label="{label}">'
+            f' class="action-select" aria-label="{label}"{checked}>'
         )
 
     # Forms --------------------------------------------------------------
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.JSONField):
             kwargs = {**json_formfield_kwargs(db_field), **kwargs}
+        if isinstance(db_field, models.DateTimeField):
+            kwargs.setdefault("widget", UtcSplitDateTime)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.TextField) and db_field.null and isinstance(formfield, forms.CharField):
             formfield.empty_value = None  # an empty box stays NULL, as Aria wrote it

@@ -208,6 +208,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One time format everywhere (aria_admin/times.py): Django's displays read it here.
+FORMAT_MODULE_PATH = "aria_admin.formats"
 
 # Static files ----------------------------------------------------------------
 STATIC_URL = "static/"

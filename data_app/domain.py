@@ -54,6 +54,13 @@ FAILED_STATUSES = ("error", "failed")
 AGENT_SESSION_STATUSES = ["active", "completed", "ended", "error"]
 SKILL_STATUSES = ["healthy", "degraded", "unavailable"]
 SKILL_RUNTIME_STATUSES = ["available", "rate_limited", "error"]
+# How a status reads at a glance (the admin's badges: ok, warn, bad, info, idle).
+STATUS_TONES = {
+    "healthy": "ok", "success": "ok", "completed": "ok", "approved": "ok", "implemented": "ok",
+    "active": "info", "in_progress": "info", "proposed": "info",
+    "pending": "idle", "ended": "idle",
+    "error": "bad", "failed": "bad", "rejected": "bad",
+}
 THREAT_LEVELS = ["NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 THREAT_TYPES = [
     "prompt_injection",

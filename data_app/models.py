@@ -18,6 +18,7 @@ from django.db.models.functions import Now
 
 from aria_admin.fields import EmbeddingField
 from aria_admin.text import truncate
+from aria_admin.times import show_time
 
 from . import domain
 from .domain import choices
@@ -136,7 +137,7 @@ class ActivityLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.action} ({self.skill or '-'}) at {self.created_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.action} ({self.skill or '-'}) at {show_time(self.created_at)}"
 
 
 class SocialPost(models.Model):

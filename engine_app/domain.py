@@ -25,6 +25,11 @@ PROVIDERS = ["litellm", "ollama", "openrouter", "moonshot"]
 AGENT_STATUSES = ["idle", "busy", "error", "disabled"]
 AGENT_TYPES = ["agent", "sub_agent", "sub_aria", "swarm", "focus"]
 AGENT_ERROR_AFTER_FAILURES = 3
+# How a status reads at a glance (the admin's badges: ok, warn, bad, info, idle).
+STATUS_TONES = {
+    "success": "ok", "failed": "bad", "running": "info",
+    "idle": "ok", "busy": "info", "error": "bad", "disabled": "idle",
+}
 CHAT_SESSION_STATUSES = ["active", "ended", "archived"]
 CHAT_SESSION_TYPES = ["interactive", "chat", "cron", "skill_exec", "roundtable", "swarm"]
 
@@ -87,39 +92,88 @@ class Schedule:
 
 
 def parse_schedule(text):
-    """Parse a schedule by exactly Aria's rules or raise ValidationError."""
+    """Parse a schedule by exactly Aria's rules or raise ValidationError.
+
+    What is accepted is croniter's decision alone; ``schedule_problem`` only
+    words the reason of a refusal ("minute 61 is out of range 0-59").
+    """
     value = (text or "").strip()
     match = _INTERVAL.match(value)
     if match:
         amount = int(match.group(1))
         if amount < 1:
-            raise _schedule_error(text)
+            raise _schedule_error(text, "an interval must be at least 1")
         return Schedule(
             value, interval=timedelta(seconds=amount * _UNIT_SECONDS[match.group(2)])
         )
     fields = value.split()
     if len(fields) not in (5, 6) or not all(_CRON_FIELD.match(f) for f in fields):
-        raise _schedule_error(text)
+        raise _schedule_error(text, schedule_problem(fields))
     from croniter import croniter
 
     seconds_first = len(fields) == 6
     expression = " ".join(fields)
     if not croniter.is_valid(expression, second_at_beginning=seconds_first):
-        raise _schedule_error(text)
+        raise _schedule_error(text, schedule_problem(fields))
     try:  # is_valid accepts a few expressions that never fire
         croniter(expression, datetime(2026, 1, 1, tzinfo=dt_timezone.utc),
                  second_at_beginning=seconds_first).get_next(datetime)
     except Exception:
-        raise _schedule_error(text) from None
+        raise _schedule_error(text, "it never runs") from None
     return Schedule(expression, cron=expression, seconds_first=seconds_first)
 
 
-def _schedule_error(text):
+# Each cron field's name and range, for the reason of a refusal.
+CRON_FIELDS = [
+    ("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7),
+]
+SECOND_FIELD = ("second", 0, 59)
+
+
+def schedule_problem(fields):
+    """Why the cron ``fields`` are refused, in words; None if no reason is found."""
+    if not fields:
+        return "it is empty"
+    if len(fields) not in (5, 6):
+        if not all(_CRON_FIELD.match(f) for f in fields):
+            return None  # not meant as a cron: the accepted formats say more
+        return f"a cron has 5 fields (or 6, seconds first), this has {len(fields)}"
+    names = [SECOND_FIELD, *CRON_FIELDS] if len(fields) == 6 else CRON_FIELDS
+    for (name, low, high), field in zip(names, fields):
+        if not _CRON_FIELD.match(field):
+            return f"{name} {field!r} may use only digits and * , / -"
+        for part in field.split(","):
+            spread, _, step = part.partition("/")
+            if step == "" and "/" in part or step and (not step.isdigit() or int(step) < 1):
+                return f"{name} step {step!r} must be a whole number of at least 1"
+            for number in spread.split("-"):
+                if number.isdigit() and not low <= int(number) <= high:
+                    return f"{name} {int(number)} is out of range {low}-{high}"
+            ends = spread.split("-")
+            if len(ends) == 2 and all(e.isdigit() for e in ends) and int(ends[0]) > int(ends[1]):
+                return f"{name} range {spread} runs backwards"
+    return None
+
+
+def _schedule_error(text, reason=None):
+    if reason:
+        return ValidationError(
+            "%(value)s is not a schedule Aria accepts: %(reason)s.",
+            code="invalid_schedule",
+            params={"value": repr(text), "reason": reason},
+        )
     return ValidationError(
         "%(value)s is not a schedule Aria accepts. Use " + SCHEDULE_FORMATS + ".",
         code="invalid_schedule",
         params={"value": repr(text)},
     )
+
+
+def schedule_preview(text, *, now=None, count=3):
+    """What the cron form shows as a schedule is typed: its meaning and next runs."""
+    schedule = parse_schedule(text)
+    runs = schedule.next_runs(count, after=now or datetime.now(dt_timezone.utc))
+    return {"meaning": schedule.describe(), "next_runs": runs}
 
 
 def validate_schedule(value):

@@ -157,3 +157,68 @@ def orm_values(model):
         else:
             values[field.name] = orm_value(field)
     return values
+
+
+# Real-looking rows, for the layout audits ----------------------------------
+
+# Words of the length Aria really writes: sentences in text, dotted or
+# dashed identifiers in short columns. A layout that fits "t1" may not fit these.
+SENTENCE = (
+    "Reviewed the overnight heartbeat failures and retried the nightly digest after "
+    "the rate limiter cooled down; the summary was posted to the operator channel "
+    "with links to the three affected cron runs and the model usage of each."
+)
+IDENTIFIER = "aria-main.nightly_digest.operator-report"
+SAMPLE_JSON = {"source": "telegram", "tags": ["ops", "nightly"], "score": 0.82, "retries": 2}
+
+
+def realistic_value(field, n):
+    """A value for ``field`` of the shape and length Aria writes (``n``: a row counter)."""
+    if field.choices:
+        return field.choices[n % len(field.choices)][0]
+    if isinstance(field, EmbeddingField):
+        return [0.125] * field.dimensions
+    internal = field.get_internal_type()
+    if internal == "CharField":
+        limit = field.max_length or 100
+        serial = next(_serial)  # unique columns stay unique
+        text = f"{IDENTIFIER}-{serial}" if limit < 60 else f"{SENTENCE[:limit - 8]} #{serial}"
+        return text[-limit:] if limit < len(text) else text
+    if internal == "TextField":
+        return f"{SENTENCE} {SENTENCE} #{n}"
+    if internal in ("IntegerField", "BigIntegerField", "SmallIntegerField"):
+        return 1234 + n
+    if internal == "DecimalField":
+        whole = field.max_digits - field.decimal_places
+        return Decimal("9" * min(whole, 3) or "0") + Decimal("0.123456")
+    if internal == "FloatField":
+        return 0.8215
+    if internal == "BooleanField":
+        return bool(n % 2)
+    if internal == "JSONField":
+        return dict(SAMPLE_JSON, n=n)
+    if internal == "DateTimeField":
+        return timezone.now()
+    if internal == "UUIDField":
+        return uuid.uuid4()
+    raise AssertionError(f"no sample value for {field}")
+
+
+def realistic_row(model, n=1):
+    """A saved row with every field filled as Aria would, parents included."""
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key and field.get_internal_type() == "AutoField":
+            continue
+        if field.is_relation:
+            parent = field.related_model
+            # A row pointing at its own table (a reply) points nowhere if it may.
+            if parent is not model or not field.null:
+                values[field.name] = realistic_row(parent, n)
+        elif field.name == "schedule" and model._meta.model_name in ("enginecronjob",):
+            values[field.name] = "*/15 * * * *"
+        elif field.name == "schedule_expr":
+            values[field.name] = "0 18 */2 * *"
+        else:
+            values[field.name] = realistic_value(field, n)
+    return model._default_manager.create(**values)

@@ -296,7 +296,7 @@ def test_bulk_sprint_priority_archive_and_unarchive(operator):
     messages, _ = run_action(operator, "unarchive", [completed, active])
     assert any("Un-archived 1 goal" in m for m in messages) and state(completed)[1] == "done"
     messages, updates = run_action(operator, "set_status", [active])  # no status chosen
-    assert updates == [] and any("Choose a status" in m for m in messages)
+    assert updates == [] and any("needs a status" in m for m in messages)
 
 
 def test_viewer_has_no_bulk_actions(viewer):

@@ -7,7 +7,8 @@ nothing), sent to every changelist (search, page, ordering, every shown
 filter), every change and add form (every value in all fields at once,
 then each field in turn, the rest of the form as its page offers it, with
 the values its kind refuses),
-every bulk action, the goals board and the login and recent-changes pages.
+every bulk action, the goals board, the cron schedule preview, a session's
+message pages and the login and recent-changes pages.
 
 Values are kept percent-encoded, so invalid UTF-8 reaches the server as the
 raw bytes a hostile client sends. To keep the run short each field gets the
@@ -326,6 +327,26 @@ def test_login_and_recent_changes(db, superuser_client, settings):
             pairs = [("username", "boss"), ("password", "wrong")]
             pairs = [(n, v) for n, v in pairs if n != name] + [(name, value)]
             assert_no_5xx(post_raw(anonymous, "/admin/login/", pairs), (name, key))
+
+
+def test_cron_schedule_preview(hostile_client):
+    url = "/admin/engine_app/enginecronjob/schedule-preview/"
+    for key, value in HOSTILE.items():
+        response = hostile_client.get(url, QUERY_STRING=query([("schedule", value)]))
+        assert_no_5xx(response, key)
+        assert response.status_code in (200, 400), key
+    for key, value in HOSTILE.items():  # the parameter twice, or under another name
+        pairs = [("schedule", value), ("schedule", "15m"), ("other", value)]
+        assert_no_5xx(hostile_client.get(url, QUERY_STRING=query(pairs)), key)
+
+
+def test_session_messages_page_number(hostile_client, aria_rows):
+    from data_app.models import AgentSession
+
+    url = admin_url(AgentSession, "change", aria_rows(AgentSession))
+    for key, value in HOSTILE.items():
+        response = hostile_client.get(url, QUERY_STRING=query([("messages_page", value)]))
+        assert_no_5xx(response, key)
 
 
 # The jsonb and embedding limits, each named on its field with the input kept.

@@ -87,7 +87,7 @@ def test_rows_are_djangos_cells_and_shown_on_the_page(superuser_client, model):
         assert "<tr>" + "".join(cells) + "</tr>" in page
 
 
-def test_times_show_to_the_second_in_the_current_time_zone(superuser_client, settings):
+def test_times_show_to_the_second_in_utc_and_say_so(superuser_client, settings):
     from data_app.models import ActivityLog
 
     ActivityLog.objects.create(action="a", created_at=datetime.datetime(2026, 11, 25, 23, 59, 58, tzinfo=datetime.UTC))
@@ -95,7 +95,7 @@ def test_times_show_to_the_second_in_the_current_time_zone(superuser_client, set
 
     page = superuser_client.get(admin_url(ActivityLog, "changelist")).content.decode()
 
-    assert '<td class="field-created_at nowrap">2026-11-26 00:59:58</td>' in page
+    assert '<td class="field-created_at nowrap">2026-11-25 23:59:58 UTC</td>' in page
 
 
 def test_links_quote_awkward_keys_and_keep_the_list_filters(superuser_client):

@@ -8,10 +8,14 @@ that need a value chosen on the page call ``apply_changes`` (or
 bulk_update) and ``report`` themselves.
 """
 
+import copy
+from contextvars import ContextVar
+
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
 from django.utils.text import capfirst
 
 from aria_admin.bulk_update import bulk_update
@@ -49,9 +53,48 @@ def invalid_keys(model, values):
     return invalid
 
 
+# The selection and action-bar values of a refused action, while the list
+# is shown again (keep_selection): the checkboxes and the bar read it.
+KEPT_ACTION = ContextVar("kept_action", default=None)
+
+
+class ActionFieldsForm(ActionForm):
+    """An action bar whose extra fields belong to actions.
+
+    ``action_fields`` maps an action's name to the fields it needs. Each
+    field's box names its actions (data-aria-actions), so that
+    static/aria_admin/action_fields.js shows only the chosen action's
+    fields; without JavaScript all stay visible. A bar shown again after a
+    refusal starts from the values that were sent.
+    """
+
+    action_fields = {}
+
+    def __init__(self, *args, **kwargs):
+        kept = KEPT_ACTION.get()
+        if kept is not None and not args and "data" not in kwargs:
+            kwargs.setdefault("initial", {name: kept.get(name) for name in ("action", *self.base_fields)})
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            users = [action for action, names in self.action_fields.items() if name in names]
+            if users:
+                field.widget.attrs["data-aria-actions"] = " ".join(users)
+
+    def missing(self, action):
+        """The labels of the fields ``action`` needs that were left empty (a bound form)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return [
+            str(self.fields[name].label or name).lower()
+            for name in self.action_fields.get(action, ())
+            if cleaned.get(name) in (None, "")
+        ]
+
+
 class SelectionCheckMixin:
-    """Refuses a bulk action whose selection holds a value that is no key:
-    nothing is run, and the list says why."""
+    """Refuses a bulk action whose selection holds a value that is no key,
+    or whose action bar lacks a value the action needs: nothing is run,
+    and the list says why (in the second case with the selection kept)."""
 
     def response_action(self, request, queryset, **kwargs):
         if not request.POST.get("select_across"):
@@ -65,7 +108,47 @@ class SelectionCheckMixin:
                     messages.ERROR,
                 )
                 return None
+        refused = self.missing_action_fields(request)
+        if refused:
+            self.message_user(request, refused, messages.ERROR)
+            return self.keep_selection(request)
         return super().response_action(request, queryset, **kwargs)
+
+    def missing_action_fields(self, request):
+        """Why the chosen action cannot run (a value it needs is empty), or None."""
+        if not issubclass(self.action_form, ActionFieldsForm):
+            return None
+        action = request.POST.get("action", "")
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        missing = form.missing(action)
+        if not missing:
+            return None
+        description = dict(self.get_action_choices(request)).get(action, action)
+        count = len(request.POST.getlist(ACTION_CHECKBOX_NAME))
+        return (
+            f"“{description}” needs a {' and a '.join(missing)}: choose one and run it again. "
+            f"Nothing was changed; the {count} selected row(s) are still selected."
+        )
+
+    def keep_selection(self, request):
+        """The list shown again, as a GET, with the selection and the action bar as sent."""
+        shown = copy.copy(request)
+        shown.method = "GET"
+        shown.POST = QueryDict()
+        token = KEPT_ACTION.set(request.POST)
+        try:
+            response = self.changelist_view(shown)
+            if hasattr(response, "render"):
+                response.render()
+        finally:
+            KEPT_ACTION.reset(token)
+        return response
+
+    def kept_selected(self):
+        """The keys selected before a refusal (empty when none)."""
+        kept = KEPT_ACTION.get()
+        return frozenset(kept.getlist(ACTION_CHECKBOX_NAME)) if kept is not None else frozenset()
 
 
 def report(modeladmin, request, count, done):

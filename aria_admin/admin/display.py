@@ -11,7 +11,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
@@ -19,16 +18,52 @@ from aria_admin.admin.urls import cached_reverse, change_url
 from aria_admin.fields import EmbeddingField, vector_available
 from aria_admin.secrets import describe_secret, is_secret_name, mask_field
 from aria_admin.text import truncate
+from aria_admin.times import iso_time, show_time, time_until
 
 LIST_TEXT_CHARS = 80
 RELATED_ROWS = 50
-# Lists show times to the second, in the current time zone: log rows a
-# few seconds apart must be told apart (Django's default stops at minutes).
-LIST_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def list_time(value):
-    return timezone.template_localtime(value).strftime(LIST_TIME_FORMAT)
+    """Lists show times to the second, in UTC (aria_admin.times): log rows a
+    few seconds apart must be told apart (Django's default stops at minutes)."""
+    return show_time(value)
+
+
+# Status badges: the value in words, coloured by its tone (admin.css, light
+# and dark): never colour alone. Each app's domain module maps its values.
+BADGE_TONES = ("ok", "warn", "bad", "info", "idle")
+
+
+def badge(text, tone):
+    tone = tone if tone in BADGE_TONES else "idle"
+    return format_html('<span class="aria-badge aria-badge-{}">{}</span>', tone, text)
+
+
+def badge_column(name, tones, *, description=None):
+    """A list_display callable showing field ``name`` as a badge (``tones``:
+    value -> tone); it sorts by the field."""
+
+    def cell(obj):
+        value = getattr(obj, name)
+        if value in (None, ""):
+            return "-"
+        return badge(str(value).replace("_", " "), tones.get(value, "idle"))
+
+    cell.__name__ = f"{name}_badge"
+    cell.short_description = description or name.replace("_", " ")
+    cell.admin_order_field = name
+    return cell
+
+
+def time_cell(value, now, *, empty="-"):
+    """A compact relative time ('in 2 h 14 min') in a <time> element, the
+    full UTC time in its title: narrow cells, exact on hover and for tools."""
+    if value is None:
+        return empty
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', iso_time(value), show_time(value), time_until(value, now)
+    )
 
 
 def admin_url(obj, view="change"):

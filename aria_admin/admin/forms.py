@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -335,3 +336,13 @@ class AriaModelForm(AriaFormMixin, forms.ModelForm):
 
 def is_embedding(field):
     return isinstance(field, EmbeddingField)
+
+
+class UtcSplitDateTime(AdminSplitDateTime):
+    """Django's date and time boxes (shown as YYYY-MM-DD and HH:MM:SS,
+    aria_admin/formats), the time labelled with its zone: UTC."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["time_label"] = "Time (UTC):"
+        return context

@@ -7,11 +7,10 @@ goals changed, and each goal gets a history entry. The board lives at board/ und
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from aria_admin.admin_base import AriaModelAdmin
+from aria_admin.admin_base import ActionFieldsForm, AriaModelAdmin
 from aria_admin.admin.actions import report
 from aria_admin.bulk_update import bulk_update
 from data_app import domain
@@ -24,8 +23,15 @@ def blank_choice(values):
     return [("", "---------")] + list(values)
 
 
-class GoalActionForm(ActionForm):
+class GoalActionForm(ActionFieldsForm):
     """The changelist's action bar, with the value the chosen action sets."""
+
+    action_fields = {
+        "set_status": ["status"],
+        "move_to_column": ["column"],
+        "set_sprint": ["sprint"],
+        "set_priority": ["priority"],
+    }
 
     status = forms.ChoiceField(required=False, choices=blank_choice(domain.choices(domain.GOAL_STATUSES)))
     column = forms.ChoiceField(required=False, choices=blank_choice(domain.choices(domain.BOARD_COLUMNS)))

@@ -4,6 +4,7 @@ no date hierarchy, no facets, estimated counts."""
 
 from django.contrib import admin
 
+from aria_admin.admin.display import badge_column
 from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, values_filter
 from data_app.admin.filters import ThreatLevelFilter
 from data_app import domain
@@ -22,7 +23,7 @@ class ActivityLogAdmin(AriaModelAdmin):
 
 @admin.register(HeartbeatLog)
 class HeartbeatLogAdmin(AriaModelAdmin):
-    list_display = ["beat_number", "job_name", "status", "details", "executed_at", "duration_ms", "created_at"]
+    list_display = ["beat_number", "job_name", badge_column("status", domain.STATUS_TONES), "details", "executed_at", "duration_ms", "created_at"]
     list_filter = [
         ("status", values_filter(domain.HEARTBEAT_STATUSES, failing=domain.FAILED_STATUSES)),
         ("job_name", values_filter([])),

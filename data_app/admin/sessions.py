@@ -1,15 +1,28 @@
 """Agent sessions and what hangs off them: session messages, sentiment
-events and model usage (the session page lists the latest of each)."""
+events and model usage. The session page reads its messages as a
+conversation (oldest first, 50 a page, full text); it lists the latest
+sentiment events and model usage."""
 
 from django.contrib import admin
+from django.core.paginator import Paginator
 
-from aria_admin.admin.display import related_table
+from aria_admin.admin.display import admin_url, related_table
 from aria_admin.admin_base import AriaModelAdmin, DateRangeFieldListFilter, set_value_actions, values_filter
-from aria_admin.text import truncate
 from data_app import domain
 from data_app.models import AgentSession, ModelUsage, SentimentEvent, SessionMessage
 
 SINCE_UNTIL = ("created_at", DateRangeFieldListFilter)
+MESSAGES_PER_PAGE = 50
+MESSAGES_PAGE_PARAM = "messages_page"
+# A message longer than this opens in place (<details>) from its first words.
+MESSAGE_PREVIEW_CHARS = 200
+
+
+def session_messages_page(session, number):
+    """Page ``number`` (any text; a bad one gives the nearest page) of the
+    session's messages, oldest first, as a conversation reads."""
+    messages = session.messages.order_by("created_at", "id").only("role", "content", "created_at", "source_channel")
+    return Paginator(messages, MESSAGES_PER_PAGE).get_page(number)
 
 
 @admin.register(AgentSession)
@@ -21,15 +34,20 @@ class AgentSessionAdmin(AriaModelAdmin):
     server_fields = ["messages_count", "tokens_used", "cost_usd"]
     actions = set_value_actions("status", domain.AGENT_SESSION_STATUSES)
 
-    change_page_fields = ["latest_messages", "latest_sentiment", "latest_model_usage"]
+    change_page_fields = ["latest_sentiment", "latest_model_usage"]
 
-    @admin.display(description="session messages (latest 50)")
-    def latest_messages(self, obj):
-        return related_table(
-            obj.messages.order_by("-created_at"),
-            [("message", lambda m: f"{m.role}: {truncate(m.content, 80)}"), ("created", lambda m: m.created_at)],
-            see_all=(SessionMessage, {"session": obj.pk}),
-        )
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change page, with one page of the session's messages below the form."""
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context.update(
+                session_messages=session_messages_page(obj, request.GET.get(MESSAGES_PAGE_PARAM)),
+                messages_page_param=MESSAGES_PAGE_PARAM,
+                message_preview_chars=MESSAGE_PREVIEW_CHARS,
+                messages_list_url=f"{admin_url(SessionMessage, 'changelist')}?session={obj.pk}",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="sentiment events (latest 50)")
     def latest_sentiment(self, obj):

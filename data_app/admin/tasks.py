@@ -4,6 +4,7 @@ proposals and lessons learned."""
 from django.contrib import admin
 from django.db.models.functions import Now
 
+from aria_admin.admin.display import badge_column
 from aria_admin.admin_base import AriaModelAdmin, apply_changes, set_value_actions, values_filter
 from data_app import domain
 from data_app.models import HourlyGoal, ImprovementProposal, LessonLearned, PendingComplexTask
@@ -11,7 +12,7 @@ from data_app.models import HourlyGoal, ImprovementProposal, LessonLearned, Pend
 
 @admin.register(HourlyGoal)
 class HourlyGoalAdmin(AriaModelAdmin):
-    list_display = ["id", "hour_slot", "goal_type", "description", "status", "completed_at", "created_at"]
+    list_display = ["id", "hour_slot", "goal_type", "description", badge_column("status", domain.STATUS_TONES), "completed_at", "created_at"]
     list_filter = ["status", ("goal_type", values_filter([]))]
     search_fields = ["goal_type", "description", "=id"]
     ordering = ["-created_at"]
@@ -20,7 +21,7 @@ class HourlyGoalAdmin(AriaModelAdmin):
 
 @admin.register(PendingComplexTask)
 class PendingComplexTaskAdmin(AriaModelAdmin):
-    list_display = ["task_id", "task_type", "agent_type", "priority", "status", "description", "created_at", "completed_at"]
+    list_display = ["task_id", "task_type", "agent_type", "priority", badge_column("status", domain.STATUS_TONES), "description", "created_at", "completed_at"]
     list_filter = [
         "status",
         ("task_type", values_filter([])),
@@ -39,9 +40,7 @@ class ImprovementProposalAdmin(AriaModelAdmin):
         "category",
         "risk_level",
         "file_path",
-        "current_code",
-        "proposed_code",
-        "status",
+        badge_column("status", domain.STATUS_TONES),
         "reviewed_by",
         "reviewed_at",
         "created_at",

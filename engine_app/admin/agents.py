@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from aria_admin.admin.display import badge_column
 from aria_admin.admin_base import AriaModelAdmin, changes_action, enable_disable_actions, values_filter
 from engine_app import domain
 from engine_app.admin.managed import AppManagedAdminMixin
@@ -17,7 +18,7 @@ class EngineAgentStateAdmin(AppManagedAdminMixin, AriaModelAdmin):
         "display_name",
         "agent_type",
         "model",
-        "status",
+        badge_column("status", domain.STATUS_TONES),
         "enabled",
         "pheromone",
         "consecutive_failures",

@@ -7,24 +7,28 @@ runs next.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import ValidationError
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_GET
 
-from aria_admin.admin.display import compact_json
+from aria_admin.admin.display import badge, badge_column, compact_json, time_cell
 from aria_admin.admin_base import AriaModelAdmin, values_filter
 from aria_admin.admin.actions import enable_disable_actions, report
 from aria_admin.bulk_update import bulk_update
 from aria_admin.text import truncate
-from data_app.domain import FAILED_STATUSES
+from aria_admin.times import show_time
+from data_app import domain as data_domain
 from data_app.models import HeartbeatLog
 from engine_app import aria_files, domain
 from engine_app.admin.file_owned import FileOwnedAdminMixin
+from engine_app.admin.schedule_preview import schedule_preview_view
 from engine_app.models import EngineCronJob, LlmModelEntry, ScheduledJob
 
 RUN_HISTORY_ROWS = 20
 # Aria's run outcomes, with "Failed" grouping every failing one.
-LAST_STATUS = values_filter(domain.CRON_LAST_STATUSES, failing=FAILED_STATUSES)
+LAST_STATUS = values_filter(domain.CRON_LAST_STATUSES, failing=data_domain.FAILED_STATUSES)
 TAKES_EFFECT = (
     "Aria's scheduler reads the cron jobs only when Aria starts: a change saved here "
     "takes effect at Aria's next restart, not before."
@@ -60,13 +64,20 @@ def schedule_cell(text):
 
 
 def next_runs_cell(text, last_run=None):
+    """The next three runs, compact ("in 2 h 14 min"), each a <time> with the
+    full UTC time in its title: the list fits, the exact time is a hover away."""
     schedule = schedule_or_none(text)
     if schedule is None:
         return "-"
-    runs = schedule.next_runs(3, last_run=last_run)
-    return format_html_join(
-        "", "<div>{}</div>", ((t.strftime("%Y-%m-%d\u00a0%H:%M:%S"),) for t in runs)
-    )
+    now = timezone.now()
+    runs = schedule.next_runs(3, after=now, last_run=last_run)
+    return format_html_join("", "<div>{}</div>", ((time_cell(t, now),) for t in runs))
+
+
+def duration_text(ms):
+    if ms is None:
+        return "-"
+    return f"{ms} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 def model_override_choices(stored):
@@ -141,17 +152,12 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
     confirm_label = "I understand Aria will reset this at its next start"
     confirm_error = "cron_jobs.yaml owns this job: at its next start Aria resets these fields to the file's values."
     list_display = [
-        "enabled",
         "name_and_id",
         "schedule_display",
         "next_run_times",
         "agent_id",
-        "payload_type",
-        "session_mode",
+        "payload_and_session",
         "last_run",
-        "last_status",
-        "last_duration",
-        "run_count",
         "success_rate",
     ]
     list_display_links = ["name_and_id"]
@@ -213,6 +219,16 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
         "reset_counters",
     ]
 
+    class Media:
+        js = ["aria_admin/cron_preview.js"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_GET(schedule_preview_view(self)))
+        return [
+            path("schedule-preview/", view, name="engine_app_enginecronjob_schedule_preview"),
+            *super().get_urls(),
+        ]
+
     # cron_jobs.yaml and the scheduler ---------------------------------------
     def aria_file(self):
         return aria_files.cron_jobs_file()
@@ -243,38 +259,61 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
 
     @admin.display(description="name / id", ordering="name")
     def name_and_id(self, job):
-        return format_html("<strong>{}</strong><br><code>{}</code>", job.name, job.id)
+        """Name, id and, for a job that does not run, a "disabled" badge (one column fewer)."""
+        disabled = format_html(" {}", badge("disabled", "idle")) if not job.enabled else ""
+        return format_html("<strong>{}</strong>{}<br><code>{}</code>", job.name, disabled, job.id)
 
     @admin.display(description="schedule", ordering="schedule")
     def schedule_display(self, job):
         return schedule_cell(job.schedule)
 
-    @admin.display(description="next 3 runs (UTC)")
+    @admin.display(description="next 3 runs")
     def next_run_times(self, job):
         return next_runs_cell(job.schedule, job.last_run_at)
 
-    @admin.display(description="meaning")
+    @admin.display(description="payload", ordering="payload_type")
+    def payload_and_session(self, job):
+        return format_html("{}<br><small>{} session</small>", job.payload_type, job.session_mode)
+
+    @admin.display(description="meaning and next runs")
     def schedule_meaning(self, job):
+        """The stored schedule's meaning and next runs; cron_preview.js keeps
+        them current while the schedule is typed (schedule-preview/)."""
         schedule = schedule_or_none(job.schedule) if job and job.pk else None
-        return schedule.describe() if schedule else "-"
+        meaning = schedule.describe() if schedule else "-"
+        runs = next_runs_cell(job.schedule, job.last_run_at) if schedule else ""
+        return format_html(
+            '<div id="aria-schedule-preview" data-url="{}" aria-live="polite">'
+            '<div class="aria-meaning">{}</div><div class="aria-runs">{}</div></div>',
+            reverse("admin:engine_app_enginecronjob_schedule_preview"),
+            meaning,
+            runs,
+        )
 
     @admin.display(description="last run", ordering="last_run_at")
     def last_run(self, job):
-        return naturaltime(job.last_run_at) if job.last_run_at else "never"
+        """When, with the status as a badge and how long it took."""
+        status = (
+            badge(job.last_status, domain.STATUS_TONES.get(job.last_status, "idle"))
+            if job.last_status
+            else badge("no status", "idle")
+        )
+        when = time_cell(job.last_run_at, timezone.now(), empty="never")
+        return format_html("{}<br>{}<br><small>{}</small>", status, when, duration_text(job.last_duration_ms))
 
-    @admin.display(description="last duration", ordering="last_duration_ms")
-    def last_duration(self, job):
-        if job.last_duration_ms is None:
-            return "-"
-        if job.last_duration_ms < 1000:
-            return f"{job.last_duration_ms} ms"
-        return f"{job.last_duration_ms / 1000:.1f} s"
-
-    @admin.display(description="success rate")
+    @admin.display(description="success", ordering="run_count")
     def success_rate(self, job):
+        """The three counters in one cell: '92% (23 of 25)'."""
         if not job.run_count:
-            return "-"
-        return f"{100 * job.success_count / job.run_count:.0f}%"
+            return "no runs"
+        rate = 100 * job.success_count / job.run_count
+        return format_html(
+            "{}%<br><small>{} of {}{}</small>",
+            f"{rate:.0f}",
+            job.success_count,
+            job.run_count,
+            f", {job.fail_count} failed" if job.fail_count else "",
+        )
 
     @admin.display(description="run history")
     def run_history(self, job):
@@ -293,8 +332,8 @@ class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    (b.executed_at or b.created_at).strftime("%Y-%m-%d %H:%M:%S UTC"),
-                    b.status,
+                    show_time(b.executed_at or b.created_at),
+                    badge(b.status, data_domain.STATUS_TONES.get(b.status, "idle")),
                     "-" if b.duration_ms is None else f"{b.duration_ms} ms",
                     truncate(compact_json(b.details), 120) if b.details else "",
                 )
@@ -327,7 +366,7 @@ class ScheduledJobAdmin(AriaModelAdmin):
         "next_run_times",
         "agent_id",
         "last_run_at",
-        "last_status",
+        badge_column("last_status", domain.STATUS_TONES, description="last status"),
         "run_count",
         "synced_at",
     ]
@@ -342,6 +381,6 @@ class ScheduledJobAdmin(AriaModelAdmin):
     def schedule_display(self, job):
         return schedule_cell(job.schedule_expr)
 
-    @admin.display(description="next 3 runs (UTC)")
+    @admin.display(description="next 3 runs")
     def next_run_times(self, job):
         return next_runs_cell(job.schedule_expr, job.last_run_at)

@@ -28,7 +28,9 @@ def test_cron_job_schedule_error_then_plain_english_and_next_runs(admin_user_pag
     expect(schedule_row.locator(".errorlist")).to_contain_text(
         "'every day at 6' is not a schedule Aria accepts"
     )
-    expect(page.locator(".errorlist")).to_have_count(1)
+    # One form error; the live preview beside the field names the same refusal.
+    expect(page.locator(".errorlist:not(#aria-schedule-preview .errorlist)")).to_have_count(1)
+    expect(page.locator("#aria-schedule-preview .errorlist")).to_contain_text("is not a schedule Aria accepts")
     expect(page.locator("#id_schedule")).to_have_value("every day at 6")
     expect(page.locator("#id_payload")).to_have_value("Summarise yesterday's activity for Najia.")
     assert not EngineCronJob.objects.exists()
@@ -39,11 +41,12 @@ def test_cron_job_schedule_error_then_plain_english_and_next_runs(admin_user_pag
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
     row = page.locator("#result_list tbody tr", has_text="Nightly digest")
     expect(row.locator(".field-schedule_display")).to_contain_text("At 18:00, every 2 days (UTC)")
-    next_runs = row.locator(".field-next_run_times div")
+    next_runs = row.locator(".field-next_run_times time")
     expect(next_runs).to_have_count(3)
     for n in range(3):
-        # Date and time are joined by a no-break space (\s matches it).
-        expect(next_runs.nth(n)).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d\s18:00:00$"))
+        # Compact in the cell, the full UTC time in its title.
+        expect(next_runs.nth(n)).to_have_text(re.compile(r"^in \d+ (d|h|min)"))
+        expect(next_runs.nth(n)).to_have_attribute("title", re.compile(r"^\d{4}-\d\d-\d\d 18:00:00 UTC$"))
     assert EngineCronJob.objects.get(pk="nightly_digest").schedule == "0 18 */2 * *"
 
 
