@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.db import connection, models
 
 from aria_admin.admin.search import SearchSpec, search_terms
-from aria_admin.catalog import ARIA_SCHEMAS, OUR_INDEX_PREFIX, read_catalog
+from aria_admin.aria_tables import ARIA_SCHEMAS
+from aria_admin.catalog import OUR_INDEX_PREFIX, read_catalog
 from aria_admin.secrets import is_secret_name
 from data_app.models import ActivityLog, KnowledgeEntity, KnowledgeRelation, ModelUsage, Thought
 from tests.sample_rows import orm_values
@@ -178,7 +179,7 @@ def our_indexes():
             "  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
             "  JOIN pg_namespace n ON n.oid = t.relnamespace"
             " WHERE i.relname LIKE %s AND n.nspname = ANY(%s) ORDER BY 2",
-            [OUR_INDEX_PREFIX.replace("_", r"\_") + "%", ARIA_SCHEMAS],
+            [OUR_INDEX_PREFIX.replace("_", r"\_") + "%", list(ARIA_SCHEMAS)],
         )
         return cursor.fetchall()
 
