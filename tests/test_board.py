@@ -419,7 +419,7 @@ def test_card_template_filled_per_card_equals_the_engines_own_rendering(operator
     """render.CardTemplate fills a pattern made from board_card.html: the same HTML as rendering it."""
     from django.template.loader import render_to_string
 
-    from data_app.admin.board.render import BoardRenderer, CardTemplate
+    from data_app.admin.board.render import BoardRenderer, CardTemplate, safe
     from data_app.selectors.board import CARD_FIELDS
 
     make_goal(1, "done", title="<b>{braces}</b> & \"quotes\"", tags=["a{0}", {"k": "<v>"}], assigned_to="{x}")
@@ -429,6 +429,6 @@ def test_card_template_filled_per_card_equals_the_engines_own_rendering(operator
               "archive_goal_url": "/a/", "options": "<option>x</option>"}
     cards = [renderer.card(row) for row in Goal.objects.order_by("goal_id").values(*CARD_FIELDS)]
     filled = CardTemplate(column).render(cards)
-    rendered = "".join(render_to_string(CardTemplate.NAME, {"column": column, "card": card}) for card in cards)
+    rendered = "".join(render_to_string(CardTemplate.NAME, {"column": column, "card": safe(card)}) for card in cards)
     assert filled == rendered
     assert "&lt;b&gt;{braces}&lt;/b&gt; &amp; &quot;quotes&quot;" in filled and "Archive" in filled

@@ -66,8 +66,13 @@ def due_text(row, now):
 
 
 def text(value):
-    """``value`` escaped once, as safe text (the templates then output it as is)."""
-    return SafeString(html_escape(str(value), quote=True))
+    """``value`` escaped once (quotes too), for a card's pattern or, made safe, a template."""
+    return html_escape(str(value), quote=True)
+
+
+def safe(card):
+    """A card's values marked safe, for templates that output them (they are escaped already)."""
+    return {key: SafeString(value) if isinstance(value, str) else value for key, value in card.items()}
 
 
 class BoardRenderer:
@@ -77,34 +82,35 @@ class BoardRenderer:
         self.now = now
         # One reverse() a page, not a card: the change URL with a slot for the key.
         self.change_url = change_url_pattern(Goal._meta, site_name)
+        self.badges = {p: text(f"P{p} {label}") for p, label in domain.PRIORITIES.items()}
 
     def card(self, row, position=0):
-        """One card's values: all safe text, made from typed values or escaped here.
+        """One card's values, as escaped text made from typed values or escaped here.
 
-        Numbers too are text already: the template engine would localize an
-        int (number_format), which costs more than the rest of its output.
+        Numbers too are text already (the template engine would localize an
+        int with number_format, which costs more than the rest of its output).
         """
-        goal = SimpleNamespace(**row)  # what the goal rules read, without a model instance
+        # What the goal rules read, without a model instance.
+        goal = SimpleNamespace(status=row["status"], completed_at=row["completed_at"], updated_at=row["updated_at"])
         tags = row["tags"] if isinstance(row["tags"], list) else []
         due, overdue = due_text(row, self.now)
         priority = int(row["priority"] or 0)
-        progress = f"{max(0, min(100, float(row['progress'] or 0))):.0f}"
         pk = str(row["id"])  # a UUID: hex digits and dashes, nothing to quote or escape
         return {
-            "id": SafeString(pk),
+            "id": pk,
             "goal_id": text(row["goal_id"]),
             "title": text(row["title"]),
-            "classes": SafeString(f"priority-{priority}{' overdue' if overdue else ''}"),
-            "badge": text(f"P{priority} {domain.PRIORITIES.get(priority, priority)}"),
-            "change_url": SafeString(self.change_url.replace(SLOT, pk, 1)),
-            "progress": SafeString(progress),
-            "position": SafeString(position),
+            "classes": f"priority-{priority} overdue" if overdue else f"priority-{priority}",
+            "badge": self.badges.get(priority) or text(f"P{priority}"),
+            "change_url": self.change_url.replace(SLOT, pk, 1),
+            "progress": f"{max(0, min(100, float(row['progress'] or 0))):.0f}",
+            "position": str(position),
             "assignee": text(row["assigned_to"] or ""),
-            # One text, not a list: a nested loop would cost 10 µs a card.
+            # One text, not a list: a nested loop in the template would cost 10 µs a card.
             "tags": text(", ".join(t if isinstance(t, str) else json.dumps(t) for t in tags)),
-            "due": SafeString(due),  # made here from a date and a number
-            "due_class": SafeString("due is-overdue" if overdue else "due"),
-            "due_title": SafeString(f"due {utc_text(row['due_date'])}" if due else ""),
+            "due": due,  # made here from a date and a number
+            "due_class": "due is-overdue" if overdue else "due",
+            "due_title": f"due {utc_text(row['due_date'])}" if due else "",
             "overdue": overdue,
             "status": text(row["status"] or ""),
             "version": text(goals.version_of(goal)),
@@ -113,10 +119,9 @@ class BoardRenderer:
         }
 
     def archived(self, row):
-        """A row of the Archived list: a card's values and when it was finished."""
-        card = self.card(row)
-        card["completed_at"] = SafeString(utc_text(row["completed_at"]))
-        return card
+        """A row of the Archived list (or a confirmation page): a card's values, made safe, and
+        when it was finished."""
+        return safe({**self.card(row), "completed_at": utc_text(row["completed_at"])})
 
     def columns(self, rows_by_column, form=None):
         """The five columns: name, title, count, cards (their values) and cards_html.
