@@ -432,3 +432,16 @@ def test_card_template_filled_per_card_equals_the_engines_own_rendering(operator
     rendered = "".join(render_to_string(CardTemplate.NAME, {"column": column, "card": safe(card)}) for card in cards)
     assert filled == rendered
     assert "&lt;b&gt;{braces}&lt;/b&gt; &amp; &quot;quotes&quot;" in filled and "Archive" in filled
+
+
+def test_filters_that_look_like_card_slots_stay_text(operator):
+    """The card pattern's slots cannot be forged from a filter typed into the board's URL."""
+    from data_app.admin.board.render import CardTemplate
+
+    forged = ("{title}", "{0}", "\x1fbogus\x1f", f"{CardTemplate.MARKER}title;", "card-slot-0000000000000000-title;")
+    for n, q in enumerate(forged):
+        make_goal(n, "todo", title=f"{q} card")  # the filter finds it, so its form repeats the filter
+        response = operator.get(BOARD, {"sprint": "sprint-2", "q": q})
+        assert response.status_code == 200 and f"{q} card" in response.content.decode()
+    html = operator.get(BOARD, {"sprint": "sprint-2", "q": "{title}"}).content.decode()
+    assert 'name="q" value="{title}"' in html

@@ -15,6 +15,7 @@ filled pattern equals the engine's own rendering of a card.
 
 import json
 import re
+import secrets
 from datetime import UTC
 from types import SimpleNamespace
 
@@ -164,8 +165,10 @@ class CardTemplate:
         "assignee", "tags", "due", "due_class", "due_title", "version",
     )
     FLAGS = ("archivable",)  # the per-card values an {% if %} in the template may test
-    MARKER = "\x1f"  # around a field's name in the rendered variant; never in escaped text
-    SLOT = re.compile(MARKER + r"(\w+)" + MARKER)
+    # Before a field's name in the rendered variant. Random per process: the column's values
+    # (the filters a user typed among them) are in that output too and must not make a slot.
+    MARKER = f"card-slot-{secrets.token_hex(8)}-"
+    SLOT = re.compile(re.escape(MARKER) + "(" + "|".join(FIELDS) + ");")
 
     def __init__(self, column):
         self.template = get_template(self.NAME)
@@ -175,7 +178,7 @@ class CardTemplate:
     def pattern(self, flags):
         """The variant for ``flags`` as a str.format() pattern with one slot per FIELDS."""
         if flags not in self.patterns:
-            card = {field: SafeString(f"{self.MARKER}{field}{self.MARKER}") for field in self.FIELDS}
+            card = {field: SafeString(f"{self.MARKER}{field};") for field in self.FIELDS}
             card.update(zip(self.FLAGS, flags))
             html = self.template.render({"column": self.column, "card": card})
             html = html.replace("{", "{{").replace("}", "}}")
