@@ -19,6 +19,7 @@ BOARD = "/admin/data_app/goal/board/"
 MOVE = "/admin/data_app/goal/board/move/"
 ARCHIVE = "/admin/data_app/goal/board/archive/"
 UNARCHIVE = "/admin/data_app/goal/board/unarchive/"
+ARCHIVE_GOAL = "/admin/data_app/goal/board/archive-goal/"
 COLUMN_STATUS = {"backlog": "pending", "todo": "pending", "doing": "active", "on_hold": "paused", "done": "completed"}
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +201,10 @@ def test_archive_button_archives_old_completed_and_cancelled_only(operator):
     make_goal(2, "done", status="cancelled", completed_at=old)
     make_goal(3, "done")  # completed an hour ago
     make_goal(4, "doing", completed_at=old)  # active
-    response = operator.post(ARCHIVE, {"sprint": "sprint-2"}, follow=True)
+    confirm = operator.post(ARCHIVE, {"sprint": "sprint-2"})
+    assert confirm.status_code == 200 and "Yes, archive 2 goals" in confirm.content.decode()
+    assert not Goal.objects.filter(board_column="archived").exists()  # asked, nothing written yet
+    response = operator.post(ARCHIVE, {"sprint": "sprint-2", "confirmed": "yes"}, follow=True)
     assert any("Archived 2 goals" in m for m in page_messages(response))
     assert set(Goal.objects.filter(board_column="archived").values_list("goal_id", flat=True)) == {"g-1", "g-2"}
     assert LogEntry.objects.filter(user__username="operator").count() == 2
@@ -333,3 +337,111 @@ def test_change_form_status_edit_applies_the_status_to_column_rule(operator):
     assert response.status_code == 302
     status, column, completed_at = state(goal)
     assert (status, column) == ("completed", "done") and completed_at is not None
+
+
+# Archiving from the board: one card, or the done goals of the sprint on screen ---------
+def test_archive_all_is_scoped_to_the_sprint_on_screen_and_counts_first(operator):
+    old = timezone.now() - timedelta(days=2)
+    make_goal(1, "done", completed_at=old, title="Old in sprint 2")
+    make_goal(2, "done", completed_at=old, sprint="backlog", title="Old in the backlog sprint")
+    make_goal(3, "done", completed_at=old, sprint="sprint-1", title="Old in sprint 1")
+    make_goal(4, "done", title="Finished an hour ago")
+    board = operator.get(BOARD + "?sprint=sprint-2").content.decode()
+    assert "Archive all done: 2 goals of sprint-2 finished over 24 hours ago" in board
+    confirm = operator.post(ARCHIVE, {"sprint": "sprint-2"}).content.decode()
+    assert "Old in sprint 2" in confirm and "Old in the backlog sprint" in confirm
+    assert "Old in sprint 1" not in confirm and "Finished an hour ago" not in confirm
+    assert "Yes, archive 2 goals" in confirm
+    response = operator.post(ARCHIVE, {"sprint": "sprint-2", "confirmed": "yes"}, follow=True)
+    assert any("Archived 2 goals of the sprint-2 board" in m for m in page_messages(response))
+    assert set(Goal.objects.filter(board_column="archived").values_list("goal_id", flat=True)) == {"g-1", "g-2"}
+    assert Goal.objects.get(goal_id="g-3").board_column == "done"  # another sprint's board
+    # Filters on screen narrow it too: only what the staff member sees is archived.
+    make_goal(5, "done", completed_at=old, assigned_to="bob")
+    make_goal(6, "done", completed_at=old, assigned_to="aria")
+    operator.post(ARCHIVE, {"sprint": "sprint-2", "assignee": "bob", "confirmed": "yes"})
+    assert Goal.objects.get(goal_id="g-5").board_column == "archived"
+    assert Goal.objects.get(goal_id="g-6").board_column == "done"
+    nothing = operator.post(ARCHIVE, {"sprint": "sprint-9"}).content.decode()
+    assert "nothing to archive" in nothing and "Yes, archive" not in nothing
+
+
+def test_a_card_archive_button_asks_then_archives_even_a_goal_finished_minutes_ago(operator):
+    recent = make_goal(1, "done", title="Done a minute ago", completed_at=timezone.now() - timedelta(minutes=1))
+    make_goal(2, "done", title="Placed after it")
+    active = make_goal(3, "doing", title="Still going")
+    board = operator.get(BOARD + "?sprint=sprint-2").content.decode()
+    assert 'aria-label="Archive Done a minute ago"' in board and 'aria-label="Archive Still going"' not in board
+    assert 'aria-label="Column for Done a minute ago"' in board and 'aria-label="Move Done a minute ago"' in board
+    assert 'data-goal-id="g-1"' in board and 'data-column="done"' in board
+    fields = {"goal": str(recent.pk), "version": recent.updated_at.isoformat(), "sprint": "sprint-2"}
+    confirm = operator.post(ARCHIVE_GOAL, fields).content.decode()
+    assert "Archive <strong>Done a minute ago</strong>" in confirm and "less than 24 hours ago" in confirm
+    assert Goal.objects.get(pk=recent.pk).board_column == "done"
+    response = operator.post(ARCHIVE_GOAL, {**fields, "confirmed": "yes"}, follow=True)
+    assert any("Archived “Done a minute ago”" in m for m in page_messages(response))
+    assert Goal.objects.get(pk=recent.pk).board_column == "archived"
+    assert order("done") == [("g-2", 0)]  # its column renumbered from 0
+    assert "Board column" in LogEntry.objects.get(object_id=str(recent.pk)).get_change_message()
+    # An active goal, a stale version, a goal already archived: a message, nothing written.
+    response = operator.post(ARCHIVE_GOAL, {"goal": str(active.pk), "version": active.updated_at.isoformat(),
+                                            "sprint": "sprint-2", "confirmed": "yes"}, follow=True)
+    assert any("not completed or cancelled" in m for m in page_messages(response))
+    assert Goal.objects.get(pk=active.pk).board_column == "doing"
+    response = operator.post(ARCHIVE_GOAL, {**fields, "confirmed": "yes"}, follow=True)
+    assert any("changed by someone else" in m for m in page_messages(response))
+    recent.refresh_from_db()
+    response = operator.post(ARCHIVE_GOAL, {**fields, "version": recent.updated_at.isoformat(),
+                                            "confirmed": "yes"}, follow=True)
+    assert any("was already archived" in m for m in page_messages(response))
+    # And back: un-archive stays possible.
+    response = operator.post(UNARCHIVE, {**fields, "version": recent.updated_at.isoformat()}, follow=True)
+    assert Goal.objects.get(pk=recent.pk).board_column == "done"
+
+
+def test_viewers_cannot_archive_cards(viewer):
+    goal = make_goal(1, "done")
+    data = {"goal": str(goal.pk), "version": goal.updated_at.isoformat(), "confirmed": "yes"}
+    assert viewer.post(ARCHIVE_GOAL, data).status_code == 403
+    assert viewer.post(ARCHIVE, {"confirmed": "yes"}).status_code == 403
+    assert Goal.objects.get(pk=goal.pk).board_column == "done"
+
+
+def test_board_times_are_utc_with_seconds(operator):
+    goal = make_goal(1, "done", completed_at=timezone.now().replace(2026, 11, 2, 9, 8, 7, 0))
+    Goal.objects.filter(pk=goal.pk).update(board_column="archived")
+    make_goal(2, "todo", due_date=timezone.now().replace(2031, 1, 2, 3, 4, 5, 0))
+    html = operator.get(BOARD + "?sprint=sprint-2").content.decode()
+    assert "2026-11-02 09:08:07 UTC" in html and 'title="due 2031-01-02 03:04:05 UTC"' in html
+
+
+def test_card_template_filled_per_card_equals_the_engines_own_rendering(operator):
+    """render.CardTemplate fills a pattern made from board_card.html: the same HTML as rendering it."""
+    from django.template.loader import render_to_string
+
+    from data_app.admin.board.render import BoardRenderer, CardTemplate, safe
+    from data_app.selectors.board import CARD_FIELDS
+
+    make_goal(1, "done", title="<b>{braces}</b> & \"quotes\"", tags=["a{0}", {"k": "<v>"}], assigned_to="{x}")
+    make_goal(2, "todo", due_date=timezone.now() + timedelta(days=2), priority=1)
+    renderer = BoardRenderer(site_name="admin", now=timezone.now())
+    column = {"editable": True, "shared_inputs": "<input type=hidden name=s value=1>", "move_url": "/m/",
+              "archive_goal_url": "/a/", "options": "<option>x</option>"}
+    cards = [renderer.card(row) for row in Goal.objects.order_by("goal_id").values(*CARD_FIELDS)]
+    filled = CardTemplate(column).render(cards)
+    rendered = "".join(render_to_string(CardTemplate.NAME, {"column": column, "card": safe(card)}) for card in cards)
+    assert filled == rendered
+    assert "&lt;b&gt;{braces}&lt;/b&gt; &amp; &quot;quotes&quot;" in filled and "Archive" in filled
+
+
+def test_filters_that_look_like_card_slots_stay_text(operator):
+    """The card pattern's slots cannot be forged from a filter typed into the board's URL."""
+    from data_app.admin.board.render import CardTemplate
+
+    forged = ("{title}", "{0}", "\x1fbogus\x1f", f"{CardTemplate.MARKER}title;", "card-slot-0000000000000000-title;")
+    for n, q in enumerate(forged):
+        make_goal(n, "todo", title=f"{q} card")  # the filter finds it, so its form repeats the filter
+        response = operator.get(BOARD, {"sprint": "sprint-2", "q": q})
+        assert response.status_code == 200 and f"{q} card" in response.content.decode()
+    html = operator.get(BOARD, {"sprint": "sprint-2", "q": "{title}"}).content.decode()
+    assert 'name="q" value="{title}"' in html

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from data_app import domain
-from data_app.admin.goal_board import GoalMove
+from data_app.services.goals import GoalMove
 from data_app.models import Goal
 from tests.sample_rows import insert_as_aria
 

@@ -306,11 +306,14 @@ def test_board_filters_and_moves(hostile_client, aria_rows):
         for key, value in HOSTILE.items():
             assert_no_5xx(hostile_client.get(board, QUERY_STRING=query([(name, value)])), (name, key))
     fields = {"goal": quote(str(goal.pk)), "version": quote(goal.updated_at.isoformat()), "column": "doing", "position": "0"}
-    for target in ("move", "unarchive", "archive"):
+    confirmed = {**fields, "confirmed": "yes"}  # archiving: the confirmation page, then its "Yes"
+    targets = [("move", fields), ("unarchive", fields), ("archive", fields), ("archive", confirmed),
+               ("archive-goal", fields), ("archive-goal", confirmed)]
+    for target, sent in targets:
         url = f"{board}{target}/"
-        for name in (*fields, "sprint", "q", "tag", "assignee"):
+        for name in (*sent, "sprint", "q", "tag", "assignee", "priority"):
             for key, value in HOSTILE.items():
-                pairs = [(n, v) for n, v in fields.items() if n != name] + [(name, value)]
+                pairs = [(n, v) for n, v in sent.items() if n != name] + [(name, value)]
                 assert_no_5xx(post_raw(hostile_client, url, pairs), (target, name, key))
 
 

@@ -14,7 +14,7 @@ from aria_admin.admin_base import ActionFieldsForm, AriaModelAdmin
 from aria_admin.admin.actions import report
 from aria_admin.bulk_update import bulk_update
 from data_app import domain
-from data_app.admin.goal_board import GoalBoard
+from data_app.admin.board.views import GoalBoard
 from data_app.models import Goal
 from data_app.services import goals
 
@@ -72,6 +72,11 @@ class GoalAdmin(AriaModelAdmin):
             path("board/", view(board.view), name="data_app_goal_board"),
             path("board/move/", view(require_POST(board.move)), name="data_app_goal_board_move"),
             path("board/archive/", view(require_POST(board.archive)), name="data_app_goal_board_archive"),
+            path(
+                "board/archive-goal/",
+                view(require_POST(board.archive_goal)),
+                name="data_app_goal_board_archive_goal",
+            ),
             path(
                 "board/unarchive/",
                 view(require_POST(board.unarchive)),

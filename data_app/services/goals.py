@@ -164,6 +164,32 @@ class GoalMove:
             position = self.apply(goal, changes, position)
         return goal, changes, position
 
+    def archive(self, goal_id, version):
+        """Archive one finished goal now, whatever its age: a card's own Archive button.
+
+        The 24-hour rule (archive() below) keeps a sweep over many goals off
+        those finished minutes ago, which staff may still want to reopen. This
+        button names one goal that a staff member is looking at, so archiving
+        it is their explicit choice, and a goal finished a minute ago is
+        archived too. Only a finished goal (can_archive_by_hand) is.
+        Returns (goal, archived): archived False if it already was.
+        Raises GoalConflict if the goal is gone, stale or not finished.
+        """
+        with transaction.atomic():
+            lock_board()
+            goal = locked_goal(goal_id, version)
+            if goal.board_column == domain.ARCHIVED_COLUMN:
+                return goal, False
+            if not can_archive_by_hand(goal.status):
+                raise GoalConflict(
+                    f"“{goal.title}” is {goal.status}, not completed or cancelled; "
+                    "only finished goals are archived."
+                )
+            Goal.objects.filter(pk=goal.pk).update(board_column=domain.ARCHIVED_COLUMN, updated_at=Now())
+            self.renumber(goal.pk, domain.board_column_of(goal.board_column), 0)  # closes its gap
+            log_history(self.user_id, [goal], CHANGE, changed_message(Goal, ["board_column"]))
+        return goal, True
+
     def unarchive(self, goal_id, version):
         """Put an archived goal back, last in the column its status shows in.
 
@@ -177,6 +203,11 @@ class GoalMove:
             column = domain.unarchived_column(goal.status)
             self.apply(goal, {"board_column": column}, INT4_MAX)  # last
         return goal, column
+
+
+def can_archive_by_hand(status):
+    """Whether a goal of ``status`` gets a card's Archive button (GoalMove.archive)."""
+    return status in domain.TERMINAL_STATUSES
 
 
 def complete_form_edit(goal, changed, old_column, now=None):

@@ -86,13 +86,18 @@ def server(live_server, transactional_db):
     truncate_aria_tables()
 
 
-def new_page(browser, server, *, javascript=True):
+def new_page(browser, server, *, javascript=True, **options):
+    """A page in a new browser context; ``options`` override the context's
+    (e.g. a phone: viewport, has_touch, is_mobile)."""
     context = browser.new_context(
-        base_url=server,
-        java_script_enabled=javascript,
-        viewport={"width": 1366, "height": 900},
-        locale="en-US",
-        timezone_id="UTC",
+        **{
+            "base_url": server,
+            "java_script_enabled": javascript,
+            "viewport": {"width": 1366, "height": 900},
+            "locale": "en-US",
+            "timezone_id": "UTC",
+            **options,
+        }
     )
     context.set_default_timeout(EXPECT_TIMEOUT_MS)
     return context.new_page()
@@ -120,8 +125,8 @@ def make_user(username, *, superuser=False, groups=(), password=None):
     return user
 
 
-def logged_in_page(browser, server, user, *, javascript=True):
-    """A page whose browser carries a session for ``user``.
+def logged_in_page(browser, server, user, *, javascript=True, **options):
+    """A page whose browser carries a session for ``user`` (``options``: new_page's).
 
     The session is made by Django's own login (Client.force_login), so tests
     that are not about logging in do not spend time on the login form.
@@ -130,7 +135,7 @@ def logged_in_page(browser, server, user, *, javascript=True):
 
     client = Client()
     client.force_login(user)
-    page = new_page(browser, server, javascript=javascript)
+    page = new_page(browser, server, javascript=javascript, **options)
     page.context.add_cookies(
         [
             {

@@ -28,12 +28,12 @@ def png_size(path):
     return struct.unpack(">II", data[16:24])
 
 
-def shoot(page, directory, name, *, full_page=True):
+def shoot(page, directory, name, *, full_page=True, viewport=VIEWPORT):
     """Save the page as ``name``.png (the whole page, or the first screen)."""
     path = directory / f"{name}.png"
     page.screenshot(path=path, full_page=full_page, animations="disabled", caret="hide")
     width, height = png_size(path)
-    assert width == VIEWPORT["width"] and height >= VIEWPORT["height"] // 2
+    assert width == viewport["width"] and height >= viewport["height"] // 2
     return path
 
 
@@ -62,6 +62,21 @@ def test_goals_board_screenshot(showcase_page, screenshots_dir):
     expect(page.locator('.board-column[data-column="doing"] .card')).to_have_count(2)
     expect(page.locator('.board-column[data-column="todo"] .card')).to_have_count(3)
     shoot(page, screenshots_dir, "goals-board")
+
+
+def test_goals_board_phone_screenshot(browser, server, screenshots_dir):
+    from tests.e2e.conftest import logged_in_page, make_user
+    from tests.e2e.test_board_ux import PHONE
+
+    seed_showcase()
+    page = logged_in_page(browser, server, make_user("phone", superuser=True), **PHONE)
+    try:
+        page.goto("/admin/data_app/goal/board/")
+        expect(page.locator('.board-column[data-column="todo"] .card')).to_have_count(3)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+        shoot(page, screenshots_dir, "goals-board-phone", viewport=PHONE["viewport"])
+    finally:
+        page.context.close()
 
 
 def test_cron_jobs_list_screenshot(showcase_page, screenshots_dir):
