@@ -18,6 +18,8 @@ What it adds to Django's ModelAdmin, for every table at once:
 - NUL characters (which PostgreSQL refuses) in object ids and raw-id
   values are refused before they reach the database (in query parameters
   and form bodies: aria_admin.middleware.RequestInputMiddleware).
+- Export links (CSV, JSON lines) of exactly the list's rows, streamed
+  (aria_admin.export);
 - list URLs carry only the lookups the list's own filters and links use
   (aria_admin.admin.url_lookups): anything else is a 400, secret columns
   are never filtered, sorted or searched (aria_admin.secrets).
@@ -64,6 +66,7 @@ from aria_admin.admin.forms import (
 )
 from aria_admin.admin.url_lookups import allowed_parameters
 from aria_admin.concurrency import OptimisticLockAdminMixin
+from aria_admin.export.admin import ExportAdminMixin
 from aria_admin.fields import EmbeddingField
 from aria_admin.lookups import ILikeContains
 from aria_admin.roles import ViewerSafeActionsMixin
@@ -81,7 +84,9 @@ class NulSafeRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
 
-class AriaModelAdmin(SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin):
+class AriaModelAdmin(
+    ExportAdminMixin, SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, admin.ModelAdmin
+):
     form = AriaModelForm
     paginator = EstimatedCountPaginator
     list_per_page = 50
