@@ -17,6 +17,7 @@ only to mask a secret, with the one rule of aria_admin.secrets:
 
 import json
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Callable
 
 from django.contrib.postgres.fields import ArrayField
@@ -33,6 +34,11 @@ ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
 # How a value is written into a JSON line: as a string, as it is (numbers,
 # true/false) or as the JSON text it already is.
 TEXT, LITERAL, JSON = "text", "literal", "json"
+
+
+def iso_utc(moment):
+    """A time as ISO_UTC writes it (what an import compares with the file)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from aria_admin.admin_base import AriaModelAdmin
+from aria_admin.imports.admin import ImportAdminMixin
 from aria_admin.bulk_update import bulk_update, report
 from data_app import domain
 from data_app.admin.goal_board import GoalBoard
@@ -35,7 +36,7 @@ class GoalActionForm(ActionForm):
 
 
 @admin.register(Goal)
-class GoalAdmin(AriaModelAdmin):
+class GoalAdmin(ImportAdminMixin, AriaModelAdmin):
     list_display = [
         "goal_id",
         "title",

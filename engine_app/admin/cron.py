@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from aria_admin.admin.display import compact_json
 from aria_admin.admin_base import AriaModelAdmin
+from aria_admin.imports.admin import ImportAdminMixin
 from aria_admin.bulk_update import bulk_update, report, update_action
 from aria_admin.text import truncate
 from data_app.models import HeartbeatLog
@@ -130,7 +131,7 @@ class CronFileFilter(admin.SimpleListFilter):
 
 
 @admin.register(EngineCronJob)
-class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
+class EngineCronJobAdmin(ImportAdminMixin, FileOwnedAdminMixin, AriaModelAdmin):
     form = CronJobForm
     file_fields = aria_files.CRON_FILE_FIELDS
     notice_title = "When changes take effect"
