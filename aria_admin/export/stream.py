@@ -30,9 +30,8 @@ NOT_JSON_NUMBERS = {"NaN", "Infinity", "-Infinity"}
 
 def select_sql(queryset, columns):
     """The SQL and parameters of ``queryset`` (filters, search, ordering
-    kept) selecting each column's text, then each column's hint."""
-    hinted = [c for c in columns if c.hint_sql]
-    exprs = [c.sql for c in columns] + [c.hint_sql for c in hinted]
+    kept) selecting each column's text."""
+    exprs = [c.sql for c in columns]
     names = [f"aria_export_{i}" for i in range(len(exprs))]
     queryset = queryset.annotate(
         **{name: RawSQL(expr, (), output_field=TextField()) for name, expr in zip(names, exprs)}
@@ -49,20 +48,14 @@ def copy_rows(using, sql, params):
 
 def shown_rows(rows, columns):
     """The rows with every mask applied (values stay text)."""
-    masked = [(i, c) for i, c in enumerate(columns) if c.mask]
-    hint_of = {}
-    for position, column in enumerate(c for c in columns if c.hint_sql):
-        hint_of[id(column)] = len(columns) + position
-    width = len(columns)
+    masked = [(i, c.mask) for i, c in enumerate(columns) if c.mask]
     if not masked:
-        for row in rows:
-            yield row[:width]
+        yield from rows
         return
     for row in rows:
-        shown = list(row[:width])
-        for i, column in masked:
-            hint = row[hint_of[id(column)]] if id(column) in hint_of else None
-            shown[i] = column.mask(row[i], row, hint)
+        shown = list(row)
+        for i, mask in masked:
+            shown[i] = mask(row[i], row)
         yield shown
 
 
