@@ -20,8 +20,10 @@ from aria_admin.admin.urls import cached_reverse
 from aria_admin.imports.csvfile import FileProblem, decode, read_dataset
 from aria_admin.imports.resource import CONFIRM_FIELD, AdminFormResource
 from aria_admin.secrets import mask_text
+from aria_admin.text import truncate
 
 IMPORT_URL_SUFFIX = "_import"
+PROBLEM_CHARS = 300
 ACTIONS = {RowResult.IMPORT_TYPE_NEW: "add", RowResult.IMPORT_TYPE_UPDATE: "change", RowResult.IMPORT_TYPE_SKIP: "unchanged"}
 
 
@@ -60,7 +62,9 @@ def row_problems(result, lines):
     for number, errors in result.row_errors():
         found += [(lines[number - 1], str(error.error)) for error in errors]
     found.sort(key=lambda item: item[0])
-    return [mask_text(text if line == 0 else f"Line {line}: {text}") for line, text in found]
+    # Cut first: an error may quote the cell (a 100 KB value), and masking
+    # reads the whole text.
+    return [mask_text(truncate(text if line == 0 else f"Line {line}: {text}", PROBLEM_CHARS)) for line, text in found]
 
 
 class ImportAdminMixin:
