@@ -249,3 +249,17 @@ def test_secret_keys_anywhere_in_any_jsonb_are_masked(superuser_client, db):
         content = body(superuser_client.get(export_url(ActivityLog, f"format={fmt}")))
         assert RAW[:12] not in content
         assert "77" in content
+
+
+def test_filters_that_match_nothing_in_sql_give_the_header_alone(db):
+    """Django answers an empty ``__in`` without SQL (EmptyResultSet): the file is the header."""
+    from aria_admin.export.columns import export_columns
+    from aria_admin.export.stream import stream
+
+    ended = []
+    chunks = stream(
+        ActivityLog.objects.filter(pk__in=[]), export_columns(ActivityLog, connection, False), "csv",
+        on_end=lambda rows, complete: ended.append((rows, complete)),
+    )
+    assert b"".join(chunks).decode() == "id,action,skill,details,success,error_message,created_at\r\n"
+    assert ended == [(0, True)]

@@ -16,6 +16,7 @@ import csv
 import io
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.expressions import RawSQL
@@ -134,8 +135,12 @@ def stream(queryset, columns, fmt, *, on_end):
     rows = None
     try:
         yield writer.take()  # the header, before the query runs
-        sql, params = select_sql(queryset, columns)
-        rows = copy_rows(queryset.db, sql, params)
+        try:
+            sql, params = select_sql(queryset, columns)
+        except EmptyResultSet:  # the list's filters match nothing (e.g. an empty __in)
+            rows = (row for row in ())
+        else:
+            rows = copy_rows(queryset.db, sql, params)
         for batch in batches(shown_rows(rows, columns)):
             writer.write(batch)
             count += len(batch)
