@@ -18,6 +18,8 @@ What it adds to Django's ModelAdmin, for every table at once:
 - NUL characters (which PostgreSQL refuses) in object ids and raw-id
   values are refused before they reach the database (in query parameters
   and form bodies: aria_admin.middleware.RequestInputMiddleware).
+- Export links (CSV, JSON lines) of exactly the list's rows, streamed
+  (aria_admin.export);
 - list URLs carry only the lookups the list's own filters and links use
   (aria_admin.admin.url_lookups): anything else is a 400, secret columns
   are never filtered, sorted or searched (aria_admin.secrets).
@@ -72,6 +74,7 @@ from aria_admin.admin.search import MAX_SEARCH_CHARS, SearchSpec
 from aria_admin.admin.url_lookups import allowed_parameters
 from aria_admin import lookups  # noqa: F401  (registers uuid__in as = ANY(array))
 from aria_admin.concurrency import OptimisticLockAdminMixin
+from aria_admin.export.admin import ExportAdminMixin
 from aria_admin.fields import EmbeddingField
 from aria_admin.history import ChangeHistoryAdminMixin
 from aria_admin.roles import ViewerSafeActionsMixin
@@ -90,7 +93,7 @@ class NulSafeRawIdWidget(ForeignKeyRawIdWidget):
 
 
 class AriaModelAdmin(
-    SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, ChangeHistoryAdminMixin, admin.ModelAdmin
+    ExportAdminMixin, SelectionCheckMixin, OptimisticLockAdminMixin, ViewerSafeActionsMixin, ChangeHistoryAdminMixin, admin.ModelAdmin
 ):
     form = AriaModelForm
     paginator = EstimatedCountPaginator

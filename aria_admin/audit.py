@@ -2,7 +2,9 @@
 
 Each form save, bulk action, board move and import records a LogEntry (who,
 when, which fields); this page lists them across all tables, with filters by
-user, table and date range.
+user, table and date range. Exports are listed too: a LogEntry of the
+table with action flag EXPORT, no record, and the list's query, format and
+row count as its message (log_export).
 """
 
 from datetime import datetime, time, timedelta
@@ -18,6 +20,25 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 PAGE_SIZE = 50
+# LogEntry's flags are 1-3 (added, changed, deleted); an export changes no row.
+EXPORT = 4
+
+
+def log_export(user_id, model, query, fmt, rows, complete):
+    """Record an export: who, which table, the list's query, how many rows.
+
+    Called when the stream ends (the row count is known only then), in its
+    own short transaction; ``complete`` is False when the client went away.
+    """
+    ending = "" if complete else ", stopped early: the download was interrupted"
+    LogEntry.objects.create(
+        user_id=user_id,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id=None,
+        object_repr=f"Export ({fmt}) of {rows} {model._meta.verbose_name_plural}"[:200],
+        action_flag=EXPORT,
+        change_message=f"Exported {rows} rows as {fmt}{ending}. Query: {query or '(whole list)'}",
+    )
 
 
 class ContentTypeChoiceField(forms.ModelChoiceField):
@@ -112,6 +133,7 @@ def recent_changes(request):
         "title": "Recent changes",
         "form": form,
         "page": page,
+        "export_flag": EXPORT,
         "query": query.urlencode(),
         "media": form.media,
     }

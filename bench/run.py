@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from bench import db, pages, search
 from bench.build_warehouse import BULK_SPRINT, build
 from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately, time_in_turn
+from bench.export import measure_export
 from bench.report import Results, Row, machine_info, render, write_section
 from bench.server import SUPERUSER, Server, collectstatic, ensure_superuser, new_secret_key
 
@@ -430,6 +431,7 @@ ONLY = {
     "vectors": lambda bench: measure_vectors(bench, reference=REFERENCE),
     "search": lambda bench: search.measure(bench, database_name(int(FULL_ROWS * bench.args.scale)), log),
     "board": measure_board,
+    "export": measure_export,
 }
 
 
@@ -532,7 +534,9 @@ def main(argv=None):
                 log(f"gunicorn on :{server.port} serving {big_db} ({rows:,} rows), {workers} workers")
                 client = Client(server.port)
                 client.login(SUPERUSER, password)
-                ONLY[args.only](Bench(args, results, client))
+                bench = Bench(args, results, client)
+                bench.server = server  # for groups that read the workers' memory (export)
+                ONLY[args.only](bench)
         else:
             run_all(args, results, small_db, big_db, options, password)
     if args.only:

@@ -8,7 +8,9 @@ filter), every change and add form (every value in all fields at once,
 then each field in turn, the rest of the form as its page offers it, with
 the values its kind refuses),
 every bulk action, the goals board, the cron schedule preview, a session's
-message pages and the login and recent-changes pages.
+message pages, every list's export (the list's parameters again, and its
+format) and the import pages of goals, cron jobs and LLM models (hostile
+files and cells), and the login and recent-changes pages.
 
 Values are kept percent-encoded, so invalid UTF-8 reaches the server as the
 raw bytes a hostile client sends. To keep the run short each field gets the
@@ -16,18 +18,22 @@ values that matter for its kind, and each changelist parameter a few; every
 endpoint is covered.
 """
 
+import csv
+import io
 import uuid
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pytest
 from django import forms
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from aria_admin.admin.forms import JSONTextField
 from aria_admin.forms import EmbeddingFormField
 from data_app.models import Goal
+from engine_app.models import EngineCronJob, LlmModelEntry
 from tests.html_forms import form_data
 from tests.test_admin_support import ARIA_MODELS, READ_ONLY_MODELS, admin_url, aria_rows, model_id, superuser_client  # noqa: F401
 
@@ -161,6 +167,82 @@ def test_search_and_time_filter_values(hostile_client, aria_rows, model):
             assert response.status_code == 200, (name, value, response.status_code)
             if value not in READABLE_DATES or name.endswith("__last"):  # named on the page, no row shown
                 assert response.context["cl"].result_count == 0 and response.context["messages"], (name, value)
+
+
+def consumed(response):
+    """The response, its stream read to the end (a failure midway raises here)."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+@pytest.mark.parametrize("model", ARIA_MODELS, ids=model_id)
+def test_export_parameters(hostile_client, aria_rows, model):
+    aria_rows(model)
+    page = hostile_client.get(admin_url(model, "changelist"))
+    params = ["q", "p", "o", "all", "e", "_to_field", "unknown__regex"]
+    for spec in page.context["cl"].filter_specs:
+        params += spec.expected_parameters()
+    url = admin_url(model, "export")
+    for name in params:
+        for key in PARAM_VALUES:
+            response = consumed(hostile_client.get(url, QUERY_STRING=query([(name, HOSTILE[key]), ("format", "csv")])))
+            assert_no_5xx(response, (name, key))
+    for key in ALL_FIELDS:
+        pairs = [(n, HOSTILE[key]) for n in params] + [("format", "jsonl")]
+        assert_no_5xx(consumed(hostile_client.get(url, QUERY_STRING=query(pairs))), key)
+        assert_no_5xx(consumed(hostile_client.get(url, QUERY_STRING=query([("format", HOSTILE[key])]))), key)
+
+
+IMPORT_MODELS = [Goal, EngineCronJob, LlmModelEntry]
+# Whole files that are not an export: bad encodings, broken CSV, odd shapes.
+HOSTILE_FILES = [
+    b"\xff\xfe\x00", b"\x00", b"id\r\n\x00", b'id,name\r\n"unterminated', b"id,id\r\n1,2", b"\r\n\r\n",
+    b"a" * 100_000, b",".join([b"c"] * 10_000), b"id\r\n" + b"x\r\n" * 10_001,
+]
+
+
+@pytest.mark.parametrize("model", IMPORT_MODELS, ids=model_id)
+def test_import_files_and_cells(hostile_client, aria_rows, model):
+    aria_rows(model)
+    url = admin_url(model, "import")
+    for content in HOSTILE_FILES:
+        upload = SimpleUploadedFile("x.csv", content, content_type="text/csv")
+        assert_no_5xx(hostile_client.post(url, {"file": upload, "preview": "Preview"}), content[:20])
+    for key, value in HOSTILE.items():
+        assert_no_5xx(post_raw(hostile_client, url, [("csv_text", value), ("import", "Import")]), key)
+    exported = b"".join(hostile_client.get(admin_url(model, "export"), {"format": "csv"}).streaming_content)
+    header, row = list(csv.reader(io.StringIO(exported.decode(), newline="")))[:2]
+
+    def send(cells, what, *, commit):
+        text = csv_text([header, cells]).encode("utf-8", "surrogateescape")
+        if commit:
+            response = post_raw(hostile_client, url, [("csv_text", quote(text)), ("import", "Import")])
+        else:
+            data = {"file": SimpleUploadedFile("x.csv", text, content_type="text/csv"), "preview": "Preview"}
+            response = hostile_client.post(url, data)
+        assert_no_5xx(response, what)
+        assert response.status_code != 302, what  # no hostile file is imported
+
+    # Every value in every cell at once (but the key and the row's version,
+    # so that the form sees them), previewed and imported...
+    kept = {0, header.index("updated_at")}
+    for key in HOSTILE:
+        value = unquote(HOSTILE[key], errors="surrogateescape")
+        cells = [cell if i in kept else value for i, cell in enumerate(row)]
+        send(cells, key, commit=key in ("nul", "deep_json", "far_date"))
+    # ...then in each cell alone, a value each kind of column must refuse.
+    for index, column in enumerate(header):
+        if index not in kept:
+            cells = list(row)
+            cells[index] = unquote(HOSTILE["deep_json"] if index % 2 else HOSTILE["far_date"])
+            send(cells, column, commit=False)
+
+
+def csv_text(rows):
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
 
 
 def row_values(model, pk):

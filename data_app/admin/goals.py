@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from aria_admin.admin_base import ActionFieldsForm, AriaModelAdmin
 from aria_admin.admin.actions import report
 from aria_admin.bulk_update import bulk_update
+from aria_admin.imports.admin import ImportAdminMixin
 from data_app import domain
 from data_app.admin.board.views import GoalBoard
 from data_app.models import Goal
@@ -42,7 +43,7 @@ class GoalActionForm(ActionFieldsForm):
 
 
 @admin.register(Goal)
-class GoalAdmin(AriaModelAdmin):
+class GoalAdmin(ImportAdminMixin, AriaModelAdmin):
     list_display = [
         "goal_id",
         "title",

@@ -17,6 +17,7 @@ from aria_admin.admin.display import badge, badge_column, compact_json, time_cel
 from aria_admin.admin_base import AriaModelAdmin, values_filter
 from aria_admin.admin.actions import enable_disable_actions, report
 from aria_admin.bulk_update import bulk_update
+from aria_admin.imports.admin import ImportAdminMixin
 from aria_admin.text import truncate
 from aria_admin.times import show_time
 from data_app import domain as data_domain
@@ -145,7 +146,7 @@ class CronFileFilter(admin.SimpleListFilter):
 
 
 @admin.register(EngineCronJob)
-class EngineCronJobAdmin(FileOwnedAdminMixin, AriaModelAdmin):
+class EngineCronJobAdmin(ImportAdminMixin, FileOwnedAdminMixin, AriaModelAdmin):
     form = CronJobForm
     file_fields = aria_files.CRON_FILE_FIELDS
     notice_title = "When changes take effect"

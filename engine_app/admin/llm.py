@@ -13,6 +13,7 @@ from django.contrib import admin
 
 from aria_admin.admin.filters import values_filter
 from aria_admin.admin_base import AriaModelAdmin, enable_disable_actions
+from aria_admin.imports.admin import ImportAdminMixin
 from engine_app import domain
 from engine_app.admin.managed import AppManagedAdminMixin
 from engine_app.admin.models_file import ModelsFileAdminMixin
@@ -73,7 +74,7 @@ class LlmModelForm(forms.ModelForm):
 
 
 @admin.register(LlmModelEntry)
-class LlmModelEntryAdmin(AppManagedAdminMixin, ModelsFileAdminMixin, AriaModelAdmin):
+class LlmModelEntryAdmin(ImportAdminMixin, AppManagedAdminMixin, ModelsFileAdminMixin, AriaModelAdmin):
     form = LlmModelForm
     sync_source = "models.yaml"
     list_display = [

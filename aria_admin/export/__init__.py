@@ -1,0 +1,1 @@
+"""Streamed CSV / JSON-lines export of any changelist (see admin.py)."""

@@ -1,0 +1,1 @@
+"""Import back into a table from its exported CSV (see admin.py)."""

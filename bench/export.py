@@ -1,0 +1,101 @@
+"""Export (issue 13): the 1M-row activity_log list streamed as CSV and as JSON
+lines through gunicorn (`make bench BENCH_ARGS="--only export"`).
+
+Each export is read as a client would, in 64 KB reads: the time to the
+first bytes, the whole time, the rows (from the export's own audit entry)
+and rows per second. Memory: the gunicorn workers' resident size is
+sampled every 20 ms while the export runs; the growth is the largest
+(peak - before) over the workers. Targets: >= 100,000 rows/s and growth
+<= 100 MB.
+"""
+
+import http.client
+import re
+import threading
+import time
+
+from bench import db
+from bench.report import Row
+
+EXPORTS = [
+    ("export: activity_log, all rows, CSV", "/admin/data_app/activitylog/export/?format=csv"),
+    ("export: activity_log, all rows, JSON lines", "/admin/data_app/activitylog/export/?format=jsonl"),
+    ("export: activity_log, failed only, CSV", "/admin/data_app/activitylog/export/?success__exact=0&format=csv"),
+]
+MIN_ROWS_PER_SECOND = 100_000
+MAX_GROWTH_MB = 100
+FIRST_BYTES_S = 1.0
+
+
+class RssSampler(threading.Thread):
+    """The peak resident size of each worker while an export runs."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.before = server.worker_rss_mb()
+        self.peak = dict(self.before)
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.02):
+            for pid, mb in self.server.worker_rss_mb().items():
+                self.peak[pid] = max(self.peak.get(pid, 0), mb)
+
+    def growth_mb(self):
+        self.done.set()
+        self.join()
+        return max((self.peak[pid] - self.before.get(pid, self.peak[pid]) for pid in self.peak), default=0)
+
+
+def stream(client, url):
+    """(seconds to the first body bytes, total seconds, bytes, status)."""
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
+    conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=600)
+    started = time.perf_counter()
+    try:
+        conn.request("GET", url, headers=headers)
+        response = conn.getresponse()
+        first = None
+        size = 0
+        while chunk := response.read1(65536) if hasattr(response, "read1") else response.read(65536):
+            if first is None:
+                first = time.perf_counter() - started
+            size += len(chunk)
+        return first, time.perf_counter() - started, size, response.status
+    finally:
+        conn.close()
+
+
+def exported_rows(dbname):
+    """The row count of the latest export, as its audit entry says."""
+    with db.connect(dbname) as conn:
+        message = conn.execute(
+            "SELECT change_message FROM django_admin_log WHERE action_flag = 4 ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    match = re.search(r"Exported (\d+) rows", message[0] if message else "")
+    return int(match[1]) if match else None
+
+
+def measure_export(bench):
+    server, dbname = bench.server, bench.server.dbname
+    for label, url in EXPORTS:
+        stream(bench.client, url.replace("?", "?q=no-such-text-anywhere&", 1))  # warm the worker
+        sampler = RssSampler(server)
+        sampler.start()
+        first, total, size, status = stream(bench.client, url)
+        growth = sampler.growth_mb()
+        rows = exported_rows(dbname)
+        rate = rows / total if rows and total else 0
+        row = Row(label, p50=total, url=url,
+                  target=f">= {MIN_ROWS_PER_SECOND:,} rows/s, RSS growth <= {MAX_GROWTH_MB} MB, "
+                         f"first bytes <= {FIRST_BYTES_S:.0f} s")
+        row.note = (f"{rows:,} rows, {size / 1e6:.0f} MB in {total:.1f} s = {rate:,.0f} rows/s; "
+                    f"first bytes after {first * 1000:.0f} ms; worker RSS growth {growth:.1f} MB"
+                    if rows else f"HTTP {status}: no audit entry")
+        full = "success__exact" not in url
+        row.passed = bool(
+            status == 200 and rows and first is not None and first <= FIRST_BYTES_S and growth <= MAX_GROWTH_MB
+            and (rate >= MIN_ROWS_PER_SECOND or not full)
+        )
+        bench.results.add(row)
