@@ -66,6 +66,7 @@ OPERATOR_VIEWS = [
     ("Goals board", "admin:data_app_goal_board", "Drag goals between columns of a sprint."),
     ("Cron jobs", "admin:engine_app_enginecronjob_changelist", "Schedules, next runs, run history."),
     ("LLM models", "admin:engine_app_llmmodelentry_changelist", "Enable, order and price the models."),
+    ("Insights", "admin:insights_overview", "Charts of spend, errors, cron runs and activity."),
 ]
 
 
@@ -73,6 +74,40 @@ class AriaAdminSite(admin.AdminSite):
     site_header = "Aria Admin"
     site_title = "Aria Admin"
     index_title = "Dashboard"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_sections = []
+
+    def register_pages(self, section):
+        """Add a section of pages that are not tables (e.g. Insights).
+
+        ``section`` answers ``get_urls(site)`` (patterns under /admin/, put
+        before the tables' own) and ``app_entry(request, site)`` (the app-list
+        dict of the pages this user may see, or None). This keeps the shared
+        site free of imports from the apps that bring pages.
+        """
+        self.page_sections.append(section)
+
+    def get_urls(self):
+        pages = [url for section in self.page_sections for url in section.get_urls(self)]
+        return pages + super().get_urls()
+
+    def each_context(self, request):
+        """Django's, plus the page sections for the header's links."""
+        context = super().each_context(request)
+        context["aria_page_sections"] = [
+            entry for entry in self.section_entries(request) if entry["app_url"]
+        ]
+        return context
+
+    def section_entries(self, request, label=None):
+        entries = []
+        for section in self.page_sections:
+            entry = section.app_entry(request, self)
+            if entry and (label is None or entry["app_label"] == label):
+                entries.append(entry)
+        return entries
 
     def index(self, request, extra_context=None):
         aria = {label for label, _ in SECTIONS}
@@ -130,6 +165,9 @@ class AriaAdminSite(admin.AdminSite):
                     "has_module_perms": has_module_perms,
                     "models": [model_dict],
                 }
+        if request.user.is_active and request.user.is_staff:
+            for entry in self.section_entries(request, label):
+                app_dict[entry["app_label"]] = entry
         return app_dict
 
     def url_or_none(self, viewname):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "aria_admin.warehouse",
     "data_app",
     "engine_app",
+    "insights",
 ]
 
 MIDDLEWARE = [

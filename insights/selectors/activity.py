@@ -1,0 +1,2 @@
+def activity_charts(rng, filters, user=None):
+    return []

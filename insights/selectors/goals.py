@@ -1,0 +1,2 @@
+def goal_charts(rng, filters, user=None):
+    return []
