@@ -273,3 +273,53 @@ MANAGED_BY = {True: "dashboard", False: "Aria's files"}
 def managed_by(app_managed):
     """Who a row follows: 'dashboard' (Aria's sync skips it) or "Aria's files"."""
     return MANAGED_BY[bool(app_managed)]
+
+
+# Cron lateness (the Insights cron page) ----------------------------------------
+MAX_COUNTED_RUNS = 10_000
+
+
+def expected_runs(schedule, *, since, until):
+    """How many runs ``schedule`` (a Schedule) asks for in [since, until), capped."""
+    if until <= since:
+        return 0
+    if schedule.interval:
+        return min(MAX_COUNTED_RUNS, int((until - since) / schedule.interval))
+    from croniter import croniter
+
+    it = croniter(schedule.cron, since - timedelta(microseconds=1), second_at_beginning=schedule.seconds_first)
+    count = 0
+    while count < MAX_COUNTED_RUNS and it.get_next(datetime) < until:
+        count += 1
+    return count
+
+
+def last_due(schedule, *, now):
+    """The latest time at or before ``now`` the schedule asked for a run (None for intervals)."""
+    if schedule.interval:
+        return None
+    from croniter import croniter
+
+    return croniter(schedule.cron, now, second_at_beginning=schedule.seconds_first).get_prev(datetime)
+
+
+def run_lateness(schedule_text, *, since, until, now, runs, last_run, grace):
+    """"never ran", "late" or "" for a job in [since, until) against its schedule.
+
+    Never ran: the schedule asked for runs in the range and none is recorded.
+    Late: the last run is older than the last time a run was due (an
+    interval: older than one interval), by more than ``grace`` (the job's
+    max duration).
+    """
+    try:
+        schedule = parse_schedule(schedule_text)
+    except ValidationError:
+        return ""
+    end = min(until, now)
+    expected = expected_runs(schedule, since=since, until=end)
+    if expected and not runs:
+        return "never ran"
+    due = (now - schedule.interval) if schedule.interval else last_due(schedule, now=now)
+    if since <= due < end and (last_run is None or last_run + grace < due):
+        return "late"
+    return ""

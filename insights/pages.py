@@ -47,7 +47,7 @@ GOALS = Page("goals", "Goals", ("data_app.Goal",), ("sprint",), (),
              "Created vs completed, cards per column, burn-down, overdue.")
 SENTIMENT = Page("sentiment", "Sentiment", ("data_app.SentimentEvent",), (), (),
                  "Valence over time by speaker; labels; most negative events.")
-PAGES = [LLM]
+PAGES = [LLM, CRON, ACTIVITY, GOALS, SENTIMENT]
 
 
 def visible_pages(user):

@@ -7,7 +7,8 @@ nothing), sent to every changelist (search, page, ordering, every shown
 filter), every change and add form (every value in all fields at once,
 then each field in turn, the rest of the form as its page offers it, with
 the values its kind refuses),
-every bulk action, the goals board and the login and recent-changes pages.
+every bulk action, the goals board, the Insights pages and the login and
+recent-changes pages.
 
 Values are kept percent-encoded, so invalid UTF-8 reaches the server as the
 raw bytes a hostile client sends. To keep the run short each field gets the
@@ -293,6 +294,32 @@ def test_login_and_recent_changes(db, superuser_client, settings):
             pairs = [("username", "boss"), ("password", "wrong")]
             pairs = [(n, v) for n, v in pairs if n != name] + [(name, value)]
             assert_no_5xx(post_raw(anonymous, "/admin/login/", pairs), (name, key))
+
+
+# Every Insights page (issue 12), every parameter it reads, alone and all at once.
+INSIGHTS_PAGES = {
+    "/admin/insights/": (),
+    "/admin/insights/llm/": ("provider", "model"),
+    "/admin/insights/cron/": ("job",),
+    "/admin/insights/activity/": ("skill", "action"),
+    "/admin/insights/goals/": ("sprint",),
+    "/admin/insights/sentiment/": (),
+}
+
+
+@pytest.mark.parametrize("url", INSIGHTS_PAGES)
+def test_insights_pages(hostile_client, url, settings):
+    settings.INSIGHTS_REFRESH_SECONDS = 0
+    names = ("range", "since", "until", "format", *INSIGHTS_PAGES[url])
+    for key, value in HOSTILE.items():
+        for name in names:
+            assert_no_5xx(hostile_client.get(url, QUERY_STRING=query([(name, value)])), (url, name, key))
+        pairs = [(name, value) for name in names if name != "format"]
+        assert_no_5xx(hostile_client.get(url, QUERY_STRING=query(pairs)), (url, "all", key))
+    for since, until in (("9999-12-31", ""), ("0001-01-01", "0001-01-02"), ("2026-01-01", "0001-01-01"),
+                         ("2026-13-45", "2026-01-01"), ("0001-01-01T00:00+14:00", "2026-01-01")):
+        response = hostile_client.get(url, {"since": since, "until": until})
+        assert_no_5xx(response, (url, since, until))
 
 
 # The jsonb and embedding limits, each named on its field with the input kept.
