@@ -63,9 +63,10 @@ def series_order(chart):
         key = _label(row.get(chart.series))
         totals[key] = totals.get(key, 0) + abs(number(row.get(chart.y)))
     names = sorted(totals, key=lambda k: -totals[k])
+    # the largest series, then by name: one model keeps its colour across charts
     if len(names) > MAX_SERIES:
-        return names[: MAX_SERIES - 1], True
-    return names, False
+        return sorted(names[: MAX_SERIES - 1]), True
+    return sorted(names), False
 
 
 def _label(value):

@@ -5,7 +5,7 @@ it reads; the overview by staff who may see any of the other pages (it shows
 only the items of the tables they may view).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, path, reverse
 
@@ -18,8 +18,6 @@ class Page:
     filters: tuple = ()  # query parameters besides range/since/until/format
     sources: tuple = ()  # rollups.SOURCES keys refreshed before reading
     description: str = ""
-    intro: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def url_name(self):

@@ -1,10 +1,8 @@
 """The activity page: activity_log per bucket, skill and action (rollups)."""
 
-from urllib.parse import urlencode
-
 from aria_admin.secrets import mask_text
 from insights.charts import Chart
-from insights.selectors.sql import NONE, fetch, iso, rate, where
+from insights.selectors.sql import admin_url, NONE, fetch, iso, rate, where
 
 FILTERS = {"skill": "skill", "action": "action"}
 TOP_ERRORS = 20
@@ -50,7 +48,7 @@ def activity_charts(rng, filters, user=None):
             elif filters.get(name):
                 query[column] = filters[name]
         rows.append({"error_message": None if r["message"] is None else mask_text(r["message"]), "failures": r["n"],
-                     "_url": "/admin/data_app/activitylog/?" + urlencode(query)})
+                     "_url": admin_url("data_app_activitylog_changelist", query=query)})
     charts.append(Chart(
         "activity-errors", f"Most frequent error messages (top {TOP_ERRORS})",
         [("error_message", "Error message"), ("failures", "Failures")], rows, link="_url",

@@ -8,7 +8,7 @@ from engine_app import domain as engine_domain
 from engine_app.models import EngineCronJob
 from insights import histogram
 from insights.charts import Chart
-from insights.selectors.sql import NONE, fetch, iso, rate, where
+from insights.selectors.sql import admin_url, NONE, fetch, iso, rate, where
 
 FILTERS = {"job": "job_name"}
 
@@ -79,7 +79,7 @@ def job_states(rng, filters, per_job):
             "job": job.name, "schedule": job.schedule, "enabled": job.enabled,
             "last_run_at": job.last_run_at, "last_status": job.last_status,
             "runs_in_range": runs, "lateness": state or "on time",
-            "_url": f"/admin/engine_app/enginecronjob/{job.pk}/change/",
+            "_url": admin_url("engine_app_enginecronjob_change", job.pk),
         })
     rows.sort(key=lambda r: (r["lateness"] == "on time", r["job"]))
     return Chart(

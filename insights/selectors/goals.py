@@ -9,7 +9,7 @@ from django.utils import timezone
 from data_app import domain
 from data_app.models import Goal
 from insights.charts import Chart
-from insights.selectors.sql import iso
+from insights.selectors.sql import admin_url, iso
 
 OVERDUE_SHOWN = 25
 
@@ -65,7 +65,7 @@ def goal_charts(rng, filters, user=None):
         "goals-overdue", f"Overdue goals ({overdue.count()})",
         [("goal", "Goal"), ("status", "Status"), ("sprint", "Sprint"), ("due_date", "Due")],
         [{"goal": f"{g.goal_id}: {g.title}", "status": g.status, "sprint": g.sprint, "due_date": g.due_date,
-          "_url": f"/admin/data_app/goal/{g.pk}/change/"} for g in overdue[:OVERDUE_SHOWN]],
+          "_url": admin_url("data_app_goal_change", g.pk)} for g in overdue[:OVERDUE_SHOWN]],
         link="_url", note="Past their due date, not completed or cancelled, not archived.",
     ))
     return charts, {"filter_choices": {"sprint": sprints}}

@@ -5,8 +5,6 @@ whose table the user may not view is left out.
 """
 
 from datetime import timedelta
-from urllib.parse import urlencode
-
 from django.utils import timezone
 
 from data_app import domain as data_domain
@@ -17,7 +15,7 @@ from insights.models import DAY, HOUR
 from insights.pages import can_view
 from insights.rollups import day_floor, hour_floor
 from insights.selectors.goals import overdue_q
-from insights.selectors.sql import fetch, rate
+from insights.selectors.sql import admin_url, fetch, rate
 
 
 def overview_charts(rng, filters, user=None):
@@ -63,14 +61,15 @@ def llm_items(now):
     day_calls = sum(r["calls"] for r in calls)
     day_failures = sum(r["failures"] for r in calls)
     last_rate, day_rate = rate(last["failures"], last["calls"]), rate(day_failures, day_calls)
-    usage = "/admin/data_app/modelusage/?"
     return [
         item("LLM spend today (USD, UTC day so far)", f"{spent:.2f}", f"7-day daily average {average:.2f}",
-             rules.spend_is_high(spent, average), usage + urlencode({"created_at__gte": today.isoformat()})),
+             rules.spend_is_high(spent, average), admin_url("data_app_modelusage_changelist", query={"created_at__gte": today.isoformat()})),
         item("Model-call error rate, last full hour", "-" if last_rate is None else f"{last_rate:.1%}",
              "last 24 full hours " + ("-" if day_rate is None else f"{day_rate:.1%}"),
              rules.error_rate_is_up(last_rate, day_rate),
-             usage + urlencode({"success__exact": "0", "created_at__gte": (hour - timedelta(hours=1)).isoformat()})),
+             admin_url("data_app_modelusage_changelist", query={
+                 "success__exact": "0", "created_at__gte": (hour - timedelta(hours=1)).isoformat(),
+                 "created_at__lt": hour.isoformat()})),
     ]
 
 
@@ -86,14 +85,14 @@ def cron_items(rng):
     out = []
     for name in sorted(failing):
         out.append(item(f"Cron job {name}: last run failed", "failed", "", True,
-                        "/admin/engine_app/enginecronjob/?" + urlencode({"last_status": "failed"})))
+                        admin_url("engine_app_enginecronjob_changelist", query={"last_status": "failed"})))
     for r in in_range:
         out.append(item(f"Cron job {r['job_name']}: failures in the range", r["failures"], "", True,
-                        "/admin/data_app/heartbeatlog/?" + urlencode({
+                        admin_url("data_app_heartbeatlog_changelist", query={
                             "job_name": r["job_name"], "status__exact": "error",
                             "created_at__gte": rng.since.isoformat(), "created_at__lt": rng.until.isoformat()})))
     if not out:
-        out.append(item("Failing cron jobs", 0, "", False, "/admin/insights/cron/"))
+        out.append(item("Failing cron jobs", 0, "", False, admin_url("insights_cron")))
     return out
 
 
@@ -111,11 +110,11 @@ def skill_items(now):
         if rules.failures_are_rising(today, average):
             out.append(item(f"Skill {r['skill'] or '(none)'}: failures rising", today,
                             f"7-day daily average {average:.1f}", True,
-                            "/admin/data_app/activitylog/?" + urlencode({
+                            admin_url("data_app_activitylog_changelist", query={
                                 "success__exact": "0", "created_at__gte": day.isoformat(),
                                 **({"skill": r["skill"]} if r["skill"] else {"skill__isnull": "True"})})))
     if not out:
-        out.append(item("Skills with rising failures", 0, "", False, "/admin/insights/activity/"))
+        out.append(item("Skills with rising failures", 0, "", False, admin_url("insights_activity")))
     return out
 
 
@@ -126,7 +125,7 @@ def security_items(rng):
     for level in levels:
         count = events.filter(threat_level__iexact=level).count()
         out.append(item(f"{level.title()} security events in the range", count, "", count > 0,
-                        "/admin/data_app/securityevent/?" + urlencode({
+                        admin_url("data_app_securityevent_changelist", query={
                             "threat_level__iexact": level, "created_at__gte": rng.since.isoformat(),
                             "created_at__lt": rng.until.isoformat()})))
     return out
@@ -134,4 +133,4 @@ def security_items(rng):
 
 def goal_items(now):
     count = Goal.objects.filter(overdue_q(now)).count()
-    return [item("Overdue goals", count, "", count > 0, "/admin/insights/goals/")]
+    return [item("Overdue goals", count, "", count > 0, admin_url("insights_goals"))]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from data_app.models import SentimentEvent
 from insights.charts import Chart
-from insights.selectors.sql import iso
+from insights.selectors.sql import admin_url, iso
 
 MOST_NEGATIVE = 10
 
@@ -36,7 +36,7 @@ def sentiment_charts(rng, filters, user=None):
         [("created_at", "When"), ("speaker", "Speaker"), ("label", "Label"), ("emotion", "Emotion"), ("valence", "Valence")],
         [{"created_at": e.created_at, "speaker": e.speaker, "label": e.sentiment_label, "emotion": e.primary_emotion,
           "valence": e.valence, "message_id": str(e.message_id),
-          "_url": f"/admin/data_app/sessionmessage/{e.message_id}/change/"} for e in worst],
+          "_url": admin_url("data_app_sessionmessage_change", e.message_id)} for e in worst],
         link="_url",
     ))
     return charts

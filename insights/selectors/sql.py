@@ -1,5 +1,9 @@
 """Shared pieces of the selectors' SQL."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
 from insights.rollups import read_connection
 
 NONE = "(none)"  # the filter value that means NULL (no provider, no skill, no job)
@@ -42,3 +46,9 @@ def iso(moment):
 
 def rate(part, whole):
     return (part / whole) if whole else None
+
+
+def admin_url(name, *args, query=None):
+    """The admin URL named ``name`` (e.g. "data_app_goal_change"), with a query."""
+    url = reverse(f"admin:{name}", args=args)
+    return f"{url}?{urlencode(query)}" if query else url

@@ -36,3 +36,9 @@ def cell(chart, row, key, first=False):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key) or ""
+
+
+@register.simple_tag
+def cell_class(row, key):
+    value = row.get(key)
+    return "ins-num" if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else "ins-text"
