@@ -66,7 +66,6 @@ OPERATOR_VIEWS = [
     ("Goals board", "admin:data_app_goal_board", "Drag goals between columns of a sprint."),
     ("Cron jobs", "admin:engine_app_enginecronjob_changelist", "Schedules, next runs, run history."),
     ("LLM models", "admin:engine_app_llmmodelentry_changelist", "Enable, order and price the models."),
-    ("Insights", "admin:insights_overview", "Charts of spend, errors, cron runs and activity."),
 ]
 
 

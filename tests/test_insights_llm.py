@@ -188,6 +188,7 @@ def test_permissions(viewer_client, django_user_model):
     staff = django_user_model.objects.create_user("plain", password="x-Strong-pass-1", is_staff=True)
     client.force_login(staff)
     assert client.get(URL).status_code == 403
+    assert "/admin/insights/" not in client.get("/admin/").content.decode()  # no link to what they may not see
     assert client.get(URL, {"format": "json"}).status_code == 403
     from django.contrib.auth.models import Permission
 
@@ -195,4 +196,8 @@ def test_permissions(viewer_client, django_user_model):
     client.force_login(django_user_model.objects.get(pk=staff.pk))
     assert client.get(URL).status_code == 200
     home = client.get("/admin/").content.decode()
-    assert "/admin/insights/llm/" in home  # the sidebar / index section
+    assert "/admin/insights/llm/" in home  # the index's app list
+    assert '<a href="/admin/insights/" class="aria-section-link">Insights</a>' in home  # the header
+    assert "/admin/insights/cron/" not in home  # a page of tables they may not view
+    sidebar = client.get(URL).content.decode()
+    assert 'id="nav-sidebar"' in sidebar and "/admin/insights/llm/" in sidebar.split('id="nav-sidebar"')[1]
