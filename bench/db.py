@@ -10,8 +10,9 @@ import os
 from urllib.parse import urlsplit
 
 
-BENCH_DB = "aria_bench"
-BENCH_DB_10K = "aria_bench_10k"
+# BENCH_DB / BENCH_DB_10K: run on copies of the shared bench databases.
+BENCH_DB = os.environ.get("BENCH_DB", "aria_bench")
+BENCH_DB_10K = os.environ.get("BENCH_DB_10K", "aria_bench_10k")
 
 
 def server_params():

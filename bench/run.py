@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import db, pages
+from bench import db, insights, pages
 from bench.build_warehouse import BULK_SPRINT, build
 from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately, time_in_turn
 from bench.report import Results, Row, machine_info, render, write_section
@@ -413,7 +413,8 @@ def server_version(dbname):
 REFERENCE = (f"reference: {pages.OTHER_TABLES[0].label} changelist (load gauge, no target)",
              pages.OTHER_TABLES[0].url("admin"))
 # --only: groups of pages that can be timed alone (the full run times them all).
-ONLY = {"vectors": lambda bench: measure_vectors(bench, reference=REFERENCE)}
+ONLY = {"vectors": lambda bench: measure_vectors(bench, reference=REFERENCE),
+        "insights": lambda bench: insights.measure_insights(bench)}
 
 
 def parse_args(argv):
@@ -498,7 +499,10 @@ def main(argv=None):
                 log(f"gunicorn on :{server.port} serving {big_db} ({rows:,} rows), {workers} workers")
                 client = Client(server.port)
                 client.login(SUPERUSER, password)
-                ONLY[args.only](Bench(args, results, client))
+                bench = Bench(args, results, client)
+                # for groups that also serve the small database (insights)
+                bench.options, bench.password, bench.small_db = options, password, small_db
+                ONLY[args.only](bench)
         else:
             run_all(args, results, small_db, big_db, options, password)
     if args.only:

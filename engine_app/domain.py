@@ -5,6 +5,7 @@ enumerations live here, once; the models, the admin, the import commands and
 the tests call them.
 """
 
+import functools
 import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -276,28 +277,27 @@ def managed_by(app_managed):
 
 
 # Cron lateness (the Insights cron page) ----------------------------------------
-MAX_COUNTED_RUNS = 10_000
+@functools.lru_cache(maxsize=1024)
+def _parsed(text):
+    return parse_schedule(text)  # a ValidationError is raised again each time, not cached
 
 
-def expected_runs(schedule, *, since, until):
-    """How many runs ``schedule`` (a Schedule) asks for in [since, until), capped."""
-    if until <= since:
-        return 0
+@functools.lru_cache(maxsize=4096)
+def _is_due_between(text, since, until):
+    schedule = _parsed(text)
     if schedule.interval:
-        return min(MAX_COUNTED_RUNS, int((until - since) / schedule.interval))
+        return until - since >= schedule.interval
     from croniter import croniter
 
     it = croniter(schedule.cron, since - timedelta(microseconds=1), second_at_beginning=schedule.seconds_first)
-    count = 0
-    while count < MAX_COUNTED_RUNS and it.get_next(datetime) < until:
-        count += 1
-    return count
+    return it.get_next(datetime) < until
 
 
-def last_due(schedule, *, now):
-    """The latest time at or before ``now`` the schedule asked for a run (None for intervals)."""
+@functools.lru_cache(maxsize=4096)
+def _last_due(text, now):
+    schedule = _parsed(text)
     if schedule.interval:
-        return None
+        return now - schedule.interval
     from croniter import croniter
 
     return croniter(schedule.cron, now, second_at_beginning=schedule.seconds_first).get_prev(datetime)
@@ -306,20 +306,21 @@ def last_due(schedule, *, now):
 def run_lateness(schedule_text, *, since, until, now, runs, last_run, grace):
     """"never ran", "late" or "" for a job in [since, until) against its schedule.
 
-    Never ran: the schedule asked for runs in the range and none is recorded.
-    Late: the last run is older than the last time a run was due (an
-    interval: older than one interval), by more than ``grace`` (the job's
-    max duration).
+    Never ran: the schedule asked for a run in the range (up to now) and
+    none is recorded. Late: the last run is older than the last time a run
+    was due (an interval: one interval ago), by more than ``grace`` (the
+    job's max duration). Memoized per schedule text: jobs share schedules.
     """
     try:
-        schedule = parse_schedule(schedule_text)
+        _parsed(schedule_text)
     except ValidationError:
         return ""
     end = min(until, now)
-    expected = expected_runs(schedule, since=since, until=end)
-    if expected and not runs:
+    if end <= since:
+        return ""
+    if not runs and _is_due_between(schedule_text, since, end):
         return "never ran"
-    due = (now - schedule.interval) if schedule.interval else last_due(schedule, now=now)
+    due = _last_due(schedule_text, now)
     if since <= due < end and (last_run is None or last_run + grace < due):
         return "late"
     return ""

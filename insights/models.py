@@ -75,6 +75,22 @@ class LlmSessionCost(Fact):
 
     class Meta:
         constraints = [unique("session_id", "model", "provider", name="insights_llm_session_key")]
+        indexes = [models.Index(fields=["session_id", "grain", "start"], name="insights_llm_session_time")]
+
+
+class LlmSessionBound(models.Model):
+    """Per session, an upper bound of its cost in any range and with any filter
+    (the sum of its day rows' positive costs) and the days it has rows in:
+    the top sessions are found by visiting sessions in this order
+    (selectors/llm.py, top_sessions) instead of adding up every session."""
+
+    session_id = models.UUIDField(primary_key=True)
+    bound = models.DecimalField(max_digits=24, decimal_places=6)
+    first_day = models.DateTimeField()
+    end_day = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-bound", "session_id"], name="insights_llm_session_bound")]
 
 
 class CronRuns(Fact):
@@ -124,3 +140,4 @@ class ActivityError(Fact):
 
     class Meta:
         constraints = [unique("skill", "action", "message_md5", name="insights_activity_error_key")]
+        indexes = [models.Index(fields=["message_md5"], name="insights_activity_error_md5")]

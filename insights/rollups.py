@@ -89,6 +89,33 @@ class Source:
     facts: tuple
     lock_key: int
     time_column: str = "created_at"
+    before: tuple = ()  # hook(cursor, low, high) before the buckets are recomputed
+    after: tuple = ()  # and after
+
+
+def note_touched_sessions(cursor, low, high):
+    """The sessions whose hour rows are about to be recomputed (some may vanish)."""
+    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS insights_touched (session_id uuid) ON COMMIT DROP")
+    cursor.execute(
+        "INSERT INTO insights_touched SELECT DISTINCT session_id FROM insights_llmsessioncost "
+        "WHERE grain = %s AND start >= %s AND start < %s", [HOUR, low, high],
+    )
+
+
+def update_session_bounds(cursor, low, high):
+    """Recompute the bounds of the sessions with hour rows in [low, high), before or after."""
+    cursor.execute(
+        "INSERT INTO insights_touched SELECT DISTINCT session_id FROM insights_llmsessioncost "
+        "WHERE grain = %s AND start >= %s AND start < %s", [HOUR, low, high],
+    )
+    cursor.execute("DELETE FROM insights_llmsessionbound WHERE session_id IN (SELECT session_id FROM insights_touched)")
+    cursor.execute(
+        f"INSERT INTO insights_llmsessionbound (session_id, bound, first_day, end_day) "
+        f"SELECT session_id, sum(greatest(cost_usd, 0)), min(start), max(start) + interval '1 day' "
+        f"FROM insights_llmsessioncost WHERE grain = {DAY} "
+        f"AND session_id IN (SELECT DISTINCT session_id FROM insights_touched) GROUP BY session_id"
+    )
+    cursor.execute("DROP TABLE insights_touched")
 
 
 LATENCY_BIN = histogram.bin_sql("latency_ms")
@@ -117,6 +144,8 @@ LLM = Source(
             where="session_id IS NOT NULL",
         ),
     ),
+    before=(note_touched_sessions,),
+    after=(update_session_bounds,),
 )
 CRON = Source(
     "cron", "aria_data.heartbeat_log", lock_key=LOCK_BASE + 2, facts=(
@@ -197,6 +226,8 @@ def refresh(source, *, now=None, force=False):
 
 
 def _recompute(cursor, source, low, high):
+    for hook in source.before:
+        hook(cursor, low, high)
     tables = list(dict.fromkeys(fact.table for fact in source.facts))
     for table in tables:
         cursor.execute(f"DELETE FROM {table} WHERE grain = {HOUR} AND start >= %s AND start < %s", [low, high])
@@ -211,6 +242,8 @@ def _recompute(cursor, source, low, high):
         if fact.table not in done:  # one day query per table covers every hour row
             done.add(fact.table)
             cursor.execute(fact.day_sql(), [day_low, day_high])
+    for hook in source.after:
+        hook(cursor, low, high)
 
 
 def _state(cursor, source):

@@ -201,3 +201,26 @@ def test_permissions(viewer_client, django_user_model):
     assert "/admin/insights/cron/" not in home  # a page of tables they may not view
     sidebar = client.get(URL).content.decode()
     assert 'id="nav-sidebar"' in sidebar and "/admin/insights/llm/" in sidebar.split('id="nav-sidebar"')[1]
+
+
+@pytest.mark.parametrize("query", [{"range": "24h"}, {"range": "7d"}, {"range": "24h", "model": "glm-4.6"},
+                                   {"range": "24h", "provider": "(none)"}])
+def test_top_sessions_visit_in_batches_and_stay_exact(superuser_client, monkeypatch, query):
+    """Many sessions, costs spread over days and models, a few visited at a time."""
+    from insights.selectors import llm
+    from tests.insights_rows import session, usage
+
+    monkeypatch.setattr(llm, "BATCH", 3)
+    h = now_hour()
+    sessions = [session() for _ in range(25)]
+    for i, sid in enumerate(sessions):
+        for j in range(1 + i % 4):
+            usage(h - timedelta(hours=(i * 7 + j * 11) % 60), ["kimi-k2", "glm-4.6"][j % 2],
+                  [None, "litellm"][i % 2], cost=f"{(i * 37 % 11) * 0.01 + j * 0.003:.6f}", session_id=sid)
+    usage(h - timedelta(hours=1), "kimi-k2", "litellm", cost="-0.500000", session_id=sessions[0])  # a refund
+    body = get_json(superuser_client, query)
+    where, params = sql_filter(body, query)
+    top = run(f"SELECT session_id::text, count(*), sum(cost_usd) FROM aria_data.model_usage WHERE {where} "
+              f"AND session_id IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10", params)
+    got = [(r["session_id"], r["calls"], Decimal(str(r["cost_usd"]))) for r in chart(body, "llm-top-sessions")]
+    assert got == [(s, n, c) for s, n, c in top]
