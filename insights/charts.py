@@ -33,6 +33,7 @@ class Chart:
     x_values: list = field(default_factory=list)  # every bucket, empty ones too
     note: str = ""
     link: str = ""  # key of a URL per row (shown on the row's first cell, not exported)
+    table: str = ""  # the HTML table, set by the view (tables.table_html)
 
     def export_rows(self):
         return [{k: v for k, v in row.items() if not k.startswith("_")} for row in self.rows]

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from insights import export, pages, rollups
+from insights.tables import table_html
 from insights.ranges import PRESETS, parse_range
 from insights.selectors import activity, cron, goals, llm, overview, sentiment
 
@@ -58,6 +59,8 @@ def page_view(request, page):
         return export.as_json(rng, charts, filename)
     if fmt == "csv":
         return export.as_csv(charts, filename)
+    for chart in charts:
+        chart.table = table_html(chart, f"{chart.title}, {rng.label()}")
     kept = {k: v for k, v in request.GET.items() if k in ("range", "since", "until", *page.filters) and v}
     context = {
         **admin.site.each_context(request),

@@ -203,8 +203,8 @@ def test_permissions(viewer_client, django_user_model):
     assert 'id="nav-sidebar"' in sidebar and "/admin/insights/llm/" in sidebar.split('id="nav-sidebar"')[1]
 
 
-@pytest.mark.parametrize("query", [{"range": "24h"}, {"range": "7d"}, {"range": "24h", "model": "glm-4.6"},
-                                   {"range": "24h", "provider": "(none)"}])
+@pytest.mark.parametrize("query", [{"range": "24h"}, {"range": "7d"}, {"range": "7d", "model": "glm-4.6"},
+                                   {"range": "7d", "provider": "(none)"}])
 def test_top_sessions_visit_in_batches_and_stay_exact(superuser_client, monkeypatch, query):
     """Many sessions, costs spread over days and models, a few visited at a time."""
     from insights.selectors import llm

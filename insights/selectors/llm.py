@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from insights import histogram
 from insights.charts import Chart
+from insights.models import DAY
 from insights.selectors.sql import fetch, iso, rate, where
 
 FILTERS = {"provider": "provider", "model": "model"}
@@ -114,10 +115,12 @@ def top_sessions(rng, filters):
     filter costs no more), BATCH at a time, and their exact cost in the
     range summed from the rollup; once the tenth best exact cost is above
     the bound of every session not yet visited, no other session can enter
-    the list. After VISIT_AT_MOST sessions, a plain GROUP BY decides.
+    the list. After VISIT_AT_MOST sessions, a plain GROUP BY decides; it
+    decides at once for ranges of hour buckets (at most 48 hours of rows,
+    where most sessions' costs are far below their bounds).
     """
     cond, params = where(rng, filters, FILTERS)
-    best, visited = [], 0
+    best, visited = [], 0 if rng.grain == DAY else VISIT_AT_MOST
     while visited < VISIT_AT_MOST:
         batch = fetch(
             "SELECT session_id, bound FROM insights_llmsessionbound WHERE end_day > %s AND first_day < %s "
