@@ -7,8 +7,9 @@ several: rendered by template tags, the cells took most of the page's time
 
 from datetime import datetime
 from decimal import Decimal
+from html import escape
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -39,18 +40,24 @@ def is_number(value):
 
 
 def table_html(chart, caption):
-    head = "".join(f'<th scope="col">{conditional_escape(label)}</th>' for _, label in chart.columns)
-    keys = [key for key, _ in chart.columns]
+    """The chart's rows as a table; a time chart's as one row per bucket and a
+    column per series (the flat rows stay in CSV and JSON)."""
+    if chart.kind in ("stacked", "line") and chart.series:
+        columns, rows = pivot(chart)
+    else:
+        columns, rows = chart.columns, chart.rows
+    head = "".join(f'<th scope="col">{escape(str(label))}</th>' for _, label in columns)
+    keys = [key for key, _ in columns]
     body = []
-    for row in chart.rows:
+    for row in rows:
         cells = []
         for i, key in enumerate(keys):
             value = row.get(key)
-            shown = conditional_escape(text(key, value))
+            shown = escape(text(key, value))
             if i == 0:
                 url = row.get(chart.link) if chart.link else None
                 if url:
-                    shown = f'<a href="{conditional_escape(url)}">{shown}</a>'
+                    shown = f'<a href="{escape(url)}">{shown}</a>'
                 cells.append(f'<th scope="row">{shown}</th>')
             else:
                 cells.append(f'<td class="{"ins-num" if is_number(value) else "ins-text"}">{shown}</td>')
@@ -62,3 +69,18 @@ def table_html(chart, caption):
         "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
         chart.id, chart.id, caption, mark_safe(head), mark_safe("".join(body)),
     )
+
+
+def pivot(chart):
+    """(columns, rows): one row per bucket with a value, a column per series."""
+    names = sorted({row.get(chart.series) for row in chart.rows}, key=lambda v: (v is None, str(v)))
+    keys = {name: f"s{i}" for i, name in enumerate(names)}
+    by_bucket = {}
+    for row in chart.rows:
+        line = by_bucket.setdefault(row[chart.x], {chart.x: row[chart.x]})
+        line[keys[row.get(chart.series)]] = row.get(chart.y)
+    label = dict(chart.columns)
+    columns = [(chart.x, label.get(chart.x, chart.x))] + [
+        (keys[name], "(none)" if name is None else str(name)) for name in names
+    ]
+    return columns, [by_bucket[x] for x in chart.x_values if x in by_bucket]
