@@ -20,7 +20,7 @@ def overdue_q(now):
 
 def goal_charts(rng, filters, user=None):
     goals = Goal.objects.all()
-    sprints = sorted(s for s in goals.values_list("sprint", flat=True).distinct() if s)
+    sprints = sorted(s for s in goals.order_by().values_list("sprint", flat=True).distinct() if s)
     sprint = filters.get("sprint") or domain.current_sprint(goals)
     buckets = [iso(b) for b in rng.buckets()]
     rows = []
