@@ -1,9 +1,9 @@
 """The goals page, from the goals table itself (small: thousands of rows)."""
 
-from django.db.models import Count, Q
-from django.db.models.functions import Trunc
 from datetime import UTC
 
+from django.db.models import Count, Q
+from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from data_app import domain

@@ -1,10 +1,9 @@
 """The sentiment page, from sentiment_events itself (thousands of rows)."""
 
-from django.db.models import Avg, Count
-from django.db.models.functions import Trunc
 from datetime import UTC
 
-from django.utils import timezone
+from django.db.models import Avg, Count
+from django.db.models.functions import Trunc
 
 from data_app.models import SentimentEvent
 from insights.charts import Chart
