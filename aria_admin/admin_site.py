@@ -74,6 +74,40 @@ class AriaAdminSite(admin.AdminSite):
     site_title = "Aria Admin"
     index_title = "Dashboard"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_sections = []
+
+    def register_pages(self, section):
+        """Add a section of pages that are not tables (e.g. Insights).
+
+        ``section`` answers ``get_urls(site)`` (patterns under /admin/, put
+        before the tables' own) and ``app_entry(request, site)`` (the app-list
+        dict of the pages this user may see, or None). This keeps the shared
+        site free of imports from the apps that bring pages.
+        """
+        self.page_sections.append(section)
+
+    def get_urls(self):
+        pages = [url for section in self.page_sections for url in section.get_urls(self)]
+        return pages + super().get_urls()
+
+    def each_context(self, request):
+        """Django's, plus the page sections for the header's links."""
+        context = super().each_context(request)
+        context["aria_page_sections"] = [
+            entry for entry in self.section_entries(request) if entry["app_url"]
+        ]
+        return context
+
+    def section_entries(self, request, label=None):
+        entries = []
+        for section in self.page_sections:
+            entry = section.app_entry(request, self)
+            if entry and (label is None or entry["app_label"] == label):
+                entries.append(entry)
+        return entries
+
     def index(self, request, extra_context=None):
         aria = {label for label, _ in SECTIONS}
         app_list = self.get_app_list(request)
@@ -112,7 +146,13 @@ class AriaAdminSite(admin.AdminSite):
             if len(cache) >= APP_LIST_CACHE_SIZE:
                 cache.clear()
             app_list = cache[key] = super().get_app_list(request, app_label)
-        return [{**app, "models": [dict(model) for model in app["models"]]} for app in app_list]
+        app_list = [{**app, "models": [dict(model) for model in app["models"]]} for app in app_list]
+        if request.user.is_active and request.user.is_staff:
+            # Registered page sections (Insights) join the list as Django
+            # would sort them; they depend on the user, so stay out of the cache.
+            app_list += self.section_entries(request, app_label)
+            app_list.sort(key=lambda app: app["name"].lower())
+        return app_list
 
     def url_or_none(self, viewname):
         try:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "aria_admin.warehouse",
     "data_app",
     "engine_app",
+    "insights",
 ]
 
 MIDDLEWARE = [

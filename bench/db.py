@@ -10,10 +10,9 @@ import os
 from urllib.parse import urlsplit
 
 
-# BENCH_DB: a copy of the shared full-size warehouse to run on (e.g.
-# CREATE DATABASE aria_bench_mine TEMPLATE aria_bench), default aria_bench.
+# BENCH_DB / BENCH_DB_10K: run on copies of the shared bench databases.
 BENCH_DB = os.environ.get("BENCH_DB", "aria_bench")
-BENCH_DB_10K = "aria_bench_10k"
+BENCH_DB_10K = os.environ.get("BENCH_DB_10K", "aria_bench_10k")
 
 
 def server_params():

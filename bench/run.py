@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import db, pages, search
+from bench import db, insights, pages, search
 from bench.build_warehouse import BULK_SPRINT, build
 from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately, time_in_turn
 from bench.export import measure_export
@@ -432,6 +432,7 @@ ONLY = {
     "search": lambda bench: search.measure(bench, database_name(int(FULL_ROWS * bench.args.scale)), log),
     "board": measure_board,
     "export": measure_export,
+    "insights": lambda bench: insights.measure_insights(bench),
 }
 
 
@@ -536,6 +537,8 @@ def main(argv=None):
                 client.login(SUPERUSER, password)
                 bench = Bench(args, results, client)
                 bench.server = server  # for groups that read the workers' memory (export)
+                # for groups that also serve the small database (insights)
+                bench.options, bench.password, bench.small_db = options, password, small_db
                 ONLY[args.only](bench)
         else:
             run_all(args, results, small_db, big_db, options, password)

@@ -5,6 +5,7 @@ enumerations live here, once; the models, the admin, the import commands and
 the tests call them.
 """
 
+import functools
 import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -327,3 +328,53 @@ MANAGED_BY = {True: "dashboard", False: "Aria's files"}
 def managed_by(app_managed):
     """Who a row follows: 'dashboard' (Aria's sync skips it) or "Aria's files"."""
     return MANAGED_BY[bool(app_managed)]
+
+
+# Cron lateness (the Insights cron page) ----------------------------------------
+@functools.lru_cache(maxsize=1024)
+def _parsed(text):
+    return parse_schedule(text)  # a ValidationError is raised again each time, not cached
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_due_between(text, since, until):
+    schedule = _parsed(text)
+    if schedule.interval:
+        return until - since >= schedule.interval
+    from croniter import croniter
+
+    it = croniter(schedule.cron, since - timedelta(microseconds=1), second_at_beginning=schedule.seconds_first)
+    return it.get_next(datetime) < until
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_due(text, now):
+    schedule = _parsed(text)
+    if schedule.interval:
+        return now - schedule.interval
+    from croniter import croniter
+
+    return croniter(schedule.cron, now, second_at_beginning=schedule.seconds_first).get_prev(datetime)
+
+
+def run_lateness(schedule_text, *, since, until, now, runs, last_run, grace):
+    """"never ran", "late" or "" for a job in [since, until) against its schedule.
+
+    Never ran: the schedule asked for a run in the range (up to now) and
+    none is recorded. Late: the last run is older than the last time a run
+    was due (an interval: one interval ago), by more than ``grace`` (the
+    job's max duration). Memoized per schedule text: jobs share schedules.
+    """
+    try:
+        _parsed(schedule_text)
+    except ValidationError:
+        return ""
+    end = min(until, now)
+    if end <= since:
+        return ""
+    if not runs and _is_due_between(schedule_text, since, end):
+        return "never ran"
+    due = _last_due(schedule_text, now)
+    if since <= due < end and (last_run is None or last_run + grace < due):
+        return "late"
+    return ""

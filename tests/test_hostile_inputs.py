@@ -9,8 +9,8 @@ then each field in turn, the rest of the form as its page offers it, with
 the values its kind refuses),
 every bulk action, the goals board, the cron schedule preview, a session's
 message pages, every list's export (the list's parameters again, and its
-format) and the import pages of goals, cron jobs and LLM models (hostile
-files and cells), and the login and recent-changes pages.
+format), the import pages of goals, cron jobs and LLM models (hostile files
+and cells), the Insights pages and the login and recent-changes pages.
 
 Values are kept percent-encoded, so invalid UTF-8 reaches the server as the
 raw bytes a hostile client sends. To keep the run short each field gets the
@@ -432,6 +432,32 @@ def test_session_messages_page_number(hostile_client, aria_rows):
     for key, value in HOSTILE.items():
         response = hostile_client.get(url, QUERY_STRING=query([("messages_page", value)]))
         assert_no_5xx(response, key)
+
+
+# Every Insights page (issue 12), every parameter it reads, alone and all at once.
+INSIGHTS_PAGES = {
+    "/admin/insights/": (),
+    "/admin/insights/llm/": ("provider", "model"),
+    "/admin/insights/cron/": ("job",),
+    "/admin/insights/activity/": ("skill", "action"),
+    "/admin/insights/goals/": ("sprint",),
+    "/admin/insights/sentiment/": (),
+}
+
+
+@pytest.mark.parametrize("url", INSIGHTS_PAGES)
+def test_insights_pages(hostile_client, url, settings):
+    settings.INSIGHTS_REFRESH_SECONDS = 0
+    names = ("range", "since", "until", "format", *INSIGHTS_PAGES[url])
+    for key, value in HOSTILE.items():
+        for name in names:
+            assert_no_5xx(hostile_client.get(url, QUERY_STRING=query([(name, value)])), (url, name, key))
+        pairs = [(name, value) for name in names if name != "format"]
+        assert_no_5xx(hostile_client.get(url, QUERY_STRING=query(pairs)), (url, "all", key))
+    for since, until in (("9999-12-31", ""), ("0001-01-01", "0001-01-02"), ("2026-01-01", "0001-01-01"),
+                         ("2026-13-45", "2026-01-01"), ("0001-01-01T00:00+14:00", "2026-01-01")):
+        response = hostile_client.get(url, {"since": since, "until": until})
+        assert_no_5xx(response, (url, since, until))
 
 
 # The jsonb and embedding limits, each named on its field with the input kept.
