@@ -20,7 +20,14 @@ def request_for(user):
 
 
 def as_django_builds_it(request, app_label=None):
-    return AdminSite.get_app_list(admin.site, request, app_label)
+    """Django's own list, with the registered page sections (Insights) sorted in as Django sorts apps."""
+    apps = AdminSite.get_app_list(admin.site, request, app_label) + admin.site.section_entries(request, app_label)
+    return sorted(apps, key=lambda app: app["name"].lower())
+
+
+def test_page_sections_join_the_list_for_staff_who_may_see_them():
+    request = request_for(User.objects.create_superuser("boss", "boss@example.com", None))
+    assert "insights" in [app["app_label"] for app in admin.site.get_app_list(request)]
 
 
 def test_the_list_is_djangos_own_for_a_superuser():
