@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch
 from django.utils.text import capfirst
 
 from aria_admin.admin.urls import cached_reverse
+from aria_admin.replicas.status import replica_summary
 
 LATEST_ROWS = 8
 
@@ -84,6 +85,7 @@ class AriaAdminSite(admin.AdminSite):
             "aria_sections": self.aria_sections(app_list),
             "other_apps": [a for a in app_list if a["app_label"] not in aria],
             "operator_views": self.operator_views(),
+            "aria_replicas": replica_summary(),
             **self.latest_rows(request),
             **(extra_context or {}),
         }
