@@ -61,14 +61,9 @@ def replica_server(django_db_setup, django_db_blocker):
     from django.conf import settings
     from django.db import connections
 
-    from tests.pg_servers import Replica, Unavailable
+    from tests.pg_servers import Replica, running
 
-    with django_db_blocker.unblock():
-        try:
-            replica = Replica(primary_params())
-            replica.create()
-        except Unavailable as exc:
-            pytest.skip(f"no streaming replica: {exc}")
+    with django_db_blocker.unblock(), running(lambda: Replica(primary_params()), "streaming replica") as replica:
         database = {
             **connections["default"].settings_dict,
             "HOST": str(replica.root),
@@ -82,24 +77,15 @@ def replica_server(django_db_setup, django_db_blocker):
             yield replica
         finally:
             connections[REPLICA_ALIAS].close()
-            replica.destroy()
 
 
 @pytest.fixture(scope="session")
 def pgbouncer_server(django_db_setup, django_db_blocker):
     """PgBouncer in transaction mode in front of the test server."""
-    from tests.pg_servers import PgBouncer, Unavailable
+    from tests.pg_servers import PgBouncer, running
 
-    with django_db_blocker.unblock():
-        try:
-            bouncer = PgBouncer(primary_params())
-            bouncer.start()
-        except Unavailable as exc:
-            pytest.skip(f"no PgBouncer: {exc}")
-        try:
-            yield bouncer
-        finally:
-            bouncer.stop()
+    with django_db_blocker.unblock(), running(lambda: PgBouncer(primary_params()), "PgBouncer") as bouncer:
+        yield bouncer
 
 
 @pytest.fixture
@@ -111,3 +97,22 @@ def empty_aria_tables(transactional_db):
     truncate_aria_tables()
     yield
     truncate_aria_tables()
+
+
+@pytest.fixture
+def through_pgbouncer(pgbouncer_server, transactional_db):
+    """Django's default connection (and the health probes, which copy its
+    settings) through PgBouncer, with DATABASE_POOLER=pgbouncer's settings."""
+    from django.db import connections
+
+    from aria_admin.replicas.config import pooler_settings
+
+    database = connections["default"].settings_dict
+    saved = {**database, "OPTIONS": dict(database.get("OPTIONS", {}))}
+    connections["default"].close()
+    pooler_settings(database, "pgbouncer")
+    database.update(HOST="127.0.0.1", PORT=str(pgbouncer_server.port))
+    yield pgbouncer_server
+    connections["default"].close()
+    database.clear()
+    database.update(saved)

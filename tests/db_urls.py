@@ -3,10 +3,13 @@ those tests only; production has no view that sleeps).
 
 - a page under /admin/insights/, the path of a replica-reading section,
   that shows a goal's title as read by the ORM, optionally after writing;
-- a page that runs pg_sleep for ?seconds=..., to hit the time limit.
+- a page that runs pg_sleep for ?seconds=..., to hit the time limit, also
+  at an export's path.
 """
 
-from django.db import connection
+import contextlib
+
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.urls import path
 
@@ -23,13 +26,16 @@ def goal_title(request, pk):
 
 
 def sleep(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_sleep(%s)", [float(request.GET.get("seconds", "1"))])
+    """pg_sleep(?seconds=); ?atomic=1 sleeps inside transaction.atomic()."""
+    with transaction.atomic() if request.GET.get("atomic") else contextlib.nullcontext():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(%s)", [float(request.GET.get("seconds", "1"))])
     return HttpResponse("slept")
 
 
 urlpatterns = [
     path("admin/insights/test-goal-title/<uuid:pk>/", goal_title),
     path("test-sleep/", sleep, name="test-sleep"),
+    path("admin/test/slow/export/", sleep),  # an export's path: ARIA_EXPORT_TIMEOUT_MS
     *site_patterns,
 ]

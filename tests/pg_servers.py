@@ -28,6 +28,23 @@ class Unavailable(Exception):
     """A component cannot be had here; the message says why (a skip reason)."""
 
 
+@contextlib.contextmanager
+def running(make, what):
+    """A component made by ``make()``, launched for the block and shut down
+    after; the test is skipped, naming ``what`` and why, when it cannot be had."""
+    import pytest
+
+    try:
+        component = make()
+        component.launch()
+    except Unavailable as exc:
+        pytest.skip(f"no {what}: {exc}")
+    try:
+        yield component
+    finally:
+        component.shutdown()
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -120,7 +137,9 @@ class Replica:
     def stop(self):
         run([self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"], self.user, check=False)
 
-    def destroy(self):
+    launch = create
+
+    def shutdown(self):
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -225,7 +244,9 @@ class PgBouncer:
                 time.sleep(0.1)
         raise AssertionError("PgBouncer did not answer within 20 s")
 
-    def stop(self):
+    launch = start
+
+    def shutdown(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -234,13 +255,7 @@ class PgBouncer:
                 self.process.kill()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def admin(self, command):
-        """Rows of an admin console command (SHOW STATS...), as dicts."""
-        with connect({**self.params, "dbname": "pgbouncer"}) as conn:
-            cursor = conn.execute(command)
-            names = [c.name for c in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-    def transactions(self):
-        """Transactions PgBouncer has passed to the primary's test database."""
-        return sum(row["total_xact_count"] for row in self.admin("SHOW STATS") if row["database"] == self.primary["dbname"])
+    def server_setting(self, name):
+        """A setting's value on the PostgreSQL server itself (not pooled)."""
+        with connect(self.primary) as conn:
+            return conn.execute("SELECT current_setting(%s)", [name]).fetchone()[0]
