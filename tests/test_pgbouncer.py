@@ -128,3 +128,23 @@ def test_flow_through_pgbouncer(flow, through_pgbouncer, flow_rows):
     assert connection.connection.info.port == through_pgbouncer.port
     assert connections["default"].settings_dict["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert server_connection_state(through_pgbouncer, default_timeout) == [(True, 0, 0), (True, 0, 0)]
+
+
+def test_aria_bootstrap_runs_through_pgbouncer(pgbouncer_server):
+    """No DATABASE_DIRECT_URL needed: the bootstrap (migrations, CREATE INDEX
+    CONCURRENTLY, transaction-level advisory locks) works in transaction mode."""
+    from aria_admin.catalog import compare
+    from tests import refdb
+
+    name = refdb.database_name("pooled")
+    refdb.create_database(name)
+    try:
+        url = f"postgresql://{pgbouncer_server.primary['user']}@127.0.0.1:{pgbouncer_server.port}/{name}"
+        result = refdb.manage("aria_bootstrap", env={"DATABASE_URL": url, "DATABASE_POOLER": "pgbouncer"})
+        assert result.returncode == 0, result.stderr
+        assert f"{name}: created schemas, extensions" in result.stdout
+        assert compare(refdb.reference_catalog(), refdb.catalog_of(name)) == []
+        again = refdb.manage("aria_bootstrap", "--check", env={"DATABASE_URL": url, "DATABASE_POOLER": "pgbouncer"})
+        assert again.returncode == 0, again.stderr
+    finally:
+        refdb.drop_database(name)
