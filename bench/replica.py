@@ -10,9 +10,12 @@ on each server gives the work each did during each load: transactions and
 rows read (tup_returned + tup_fetched); the primary's share is its part of
 the total.
 
+A third load, on the primary alone with ARIA_STATEMENT_TIMEOUT_MS=0, shows
+what the per-transaction time limit costs.
+
 On one machine the replica shares the primary's cores: it cannot add
 throughput here. What the run shows is how much of the read work leaves the
-primary, and what the routing and the per-transaction time limit cost.
+primary, and what the routing and the time limit cost.
 """
 
 import shutil
@@ -53,6 +56,12 @@ def loaded(bench, client, url, servers, dbname):
     return {"load": load, **deltas}
 
 
+def per_request(run, server="primary"):
+    """Transactions per page on ``server`` during ``run``."""
+    total = run["load"]["total"]
+    return f"{run[server]['xacts'] / total:.1f}" if total else "?"
+
+
 def share(deltas, key):
     total = sum(d[key] for d in deltas.values())
     return f"{100 * deltas['primary'][key] / total:.0f}%" if total else "?"
@@ -75,7 +84,19 @@ def measure_replica(bench):
     bench.results.add(Row(
         f"replica: {label}, primary alone", url=path,
         note=f"{alone['load']['note']}; the primary did 100% ({alone['primary']['xacts']:,} transactions, "
-             f"{alone['primary']['rows']:,} rows read)",
+             f"{per_request(alone)} a page; {alone['primary']['rows']:,} rows read)",
+    ))
+
+    # What the per-transaction time limit costs: the same load with none
+    # (each autocommit statement otherwise runs as BEGIN; SET LOCAL; it; COMMIT).
+    with Server(dbname, **{**serving["options"], "env_extra": {"ARIA_STATEMENT_TIMEOUT_MS": "0"}}) as server:
+        client = Client(server.port)
+        client.login(SUPERUSER, serving["password"])
+        unlimited = loaded(bench, client, f"http://127.0.0.1:{server.port}{path}", {"primary": primary}, dbname)
+    bench.results.add(Row(
+        f"replica: {label}, primary alone, no statement time limit", url=path,
+        note=f"{unlimited['load']['note']}; {per_request(unlimited)} transactions a page "
+             f"(with the limit: {per_request(alone)})",
     ))
 
     try:
@@ -102,8 +123,8 @@ def measure_replica(bench):
         passed=split["replica"]["xacts"] > 0 and split["load"]["errors"] == 0,
         target="reads served by the replica, no errors",
         note=f"{split['load']['note']} ({ratio:.2f}x the primary alone); the primary's share: "
-             f"{share(split, 'xacts')} of transactions ({split['primary']['xacts']:,} vs the replica's "
-             f"{split['replica']['xacts']:,}), {share(split, 'rows')} of rows read "
+             f"{share(split, 'xacts')} of transactions ({per_request(split)} a page vs the replica's "
+             f"{per_request(split, 'replica')}), {share(split, 'rows')} of rows read "
              f"({split['primary']['rows']:,} vs {split['replica']['rows']:,}); "
              f"replica's last replayed commit {float(lag):.1f} s old at the end",
     ))

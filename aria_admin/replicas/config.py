@@ -21,7 +21,10 @@ may outlive a transaction on the server:
   transaction (aria_admin.timeouts).
 """
 
+from urllib.parse import urlsplit
+
 REPLICA_ALIAS = "replica_{number}"
+POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
 REPLICA_CONNECT_TIMEOUT = 2  # seconds; libpq's smallest honoured value
 POOLERS = ("", "pgbouncer")
 # What a replica alias copies from the primary's settings.
@@ -49,10 +52,11 @@ def replica_databases(primary, urls, parse_url):
     django-environ's db_url_config."""
     replicas = {}
     for number, url in enumerate((u.strip() for u in urls if u.strip()), 1):
-        try:
-            database = parse_url(url)
-        except Exception as exc:  # django-environ raises several kinds
-            raise DatabaseConfigError(f"DATABASE_REPLICA_URLS entry {number} is not a database URL ({type(exc).__name__}).") from None
+        if urlsplit(url).scheme not in POSTGRES_SCHEMES:
+            raise DatabaseConfigError(
+                f"DATABASE_REPLICA_URLS entry {number} is not a PostgreSQL URL (postgresql://user:password@host:port/database)."
+            )
+        database = parse_url(url)
         database.update({key: primary[key] for key in SHARED_KEYS if key in primary})
         options = database.setdefault("OPTIONS", {})
         options["connect_timeout"] = REPLICA_CONNECT_TIMEOUT
