@@ -36,14 +36,16 @@ logger = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement stopped by statement_timeout
 RETRY_AFTER_SECONDS = 30
 # Statements that only read; anything else (INSERT, UPDATE, DELETE, COPY,
-# DDL, WITH which may write, SELECT ... FOR UPDATE) counts as a write.
-READ_ONLY_SQL = re.compile(r"\s*(SELECT|SHOW|EXPLAIN|SAVEPOINT|RELEASE|ROLLBACK|SET|DECLARE|FETCH|CLOSE)\b", re.I)
+# DDL, SELECT ... FOR UPDATE, a WITH query holding a data-modifying
+# statement) counts as a write.
+READ_ONLY_SQL = re.compile(r"\s*(SELECT|WITH|SHOW|EXPLAIN|SAVEPOINT|RELEASE|ROLLBACK|SET|DECLARE|FETCH|CLOSE)\b", re.I)
 LOCKING_READ = re.compile(r"\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.I)
+MODIFYING_WITH = re.compile(r"^\s*WITH\b.*\b(INSERT|UPDATE|DELETE|MERGE)\b", re.I | re.S)
 
 
 def writes(sql):
     """Whether ``sql`` may write (or lock rows to write them)."""
-    return not READ_ONLY_SQL.match(sql) or bool(LOCKING_READ.search(sql))
+    return not READ_ONLY_SQL.match(sql) or bool(LOCKING_READ.search(sql) or MODIFYING_WITH.match(sql))
 
 
 def execute_with_limits(execute, sql, params, many, context_):

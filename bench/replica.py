@@ -38,7 +38,7 @@ STATS_SETTLE_SECONDS = 11
 def counters(params, dbname):
     import psycopg
 
-    with psycopg.connect(**params, dbname=dbname, autocommit=True) as conn:
+    with psycopg.connect(**{**params, "dbname": dbname}, autocommit=True) as conn:
         xacts, rows = conn.execute(COUNTERS_SQL, [dbname]).fetchone()
     return {"xacts": int(xacts), "rows": int(rows)}
 
@@ -53,6 +53,7 @@ def loaded(bench, client, url, servers, dbname):
     time.sleep(STATS_SETTLE_SECONDS)
     after = {name: counters(params, dbname) for name, params in servers.items()}
     deltas = {name: {k: after[name][k] - before[name][k] for k in ("xacts", "rows")} for name in servers}
+    print(f"[bench] {load['note']}; {deltas}", flush=True)
     return {"load": load, **deltas}
 
 
@@ -62,9 +63,10 @@ def per_request(run, server="primary"):
     return f"{run[server]['xacts'] / total:.1f}" if total else "?"
 
 
-def share(deltas, key):
-    total = sum(d[key] for d in deltas.values())
-    return f"{100 * deltas['primary'][key] / total:.0f}%" if total else "?"
+def share(run, key):
+    """The primary's part of the servers' total ``key`` during ``run``."""
+    total = run["primary"][key] + run.get("replica", {}).get(key, 0)
+    return f"{100 * run['primary'][key] / total:.0f}%" if total else "?"
 
 
 def measure_replica(bench):

@@ -17,7 +17,7 @@ from django.urls import resolve
 
 from aria_admin.replicas import status
 from aria_admin.roles import VIEWERS, ensure_groups
-from data_app.models import Goal
+from data_app.models import ActivityLog, Goal
 from tests.conftest import REPLICA_ALIAS
 from tests.sample_rows import insert_as_aria
 
@@ -86,6 +86,17 @@ def test_list_reads_the_replica_and_the_change_form_the_primary(replica, staff, 
         assert "as it was" in page(staff, CHANGELIST + "?q=replica")  # search too
     replica.wait_caught_up()
     assert "changed on the primary" in page(staff, CHANGELIST)
+
+
+def test_the_activity_log_list_with_its_filters_reads_the_replica(replica, staff, empty_aria_tables):
+    """Its filters read the values present with raw SQL (a WITH RECURSIVE
+    query), and the count an estimate: all on the replica too."""
+    pk = insert_as_aria(ActivityLog, action="logged as it was", skill="replica-skill")
+    with replica.replay_paused():
+        ActivityLog.objects.filter(pk=pk).update(action="logged on the primary", skill="primary-skill")
+        body = page(staff, "/admin/data_app/activitylog/")
+    assert "logged as it was" in body and "replica-skill" in body
+    assert "logged on the primary" not in body and "primary-skill" not in body
 
 
 def test_read_only_record_view_reads_the_replica(replica, goal):

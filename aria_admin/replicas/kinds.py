@@ -50,7 +50,7 @@ def reads_replica(request, view_func):
 
 def is_read_only_record(request, view_func):
     """A change view the user may only look at. ModelAdmin.get_urls() marks
-    each of its views with ``model_admin`` (tests/test_read_routing.py pins
+    each of its views with ``model_admin`` (tests/test_read_replicas.py pins
     this, so a Django upgrade that drops it fails there, not silently)."""
     model_admin = getattr(view_func, "model_admin", None)
     if model_admin is None:
