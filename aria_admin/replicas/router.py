@@ -9,6 +9,11 @@ rather than by an actual write (and only for its own cookie's lifetime, not
 in the session), and knows nothing of a replica being down or lagging. Its
 thread-local pin would also be lost while a streamed export is iterated.
 What we need is this class plus aria_admin.replicas.context/status.
+
+Raw SQL follows the router only if asked: ``django.db.connection`` is always
+the primary (correct, just not offloaded); a read-only view's raw query
+reads its replica with ``connections[router.db_for_read(model)]`` or
+``connections[queryset.db]`` (as aria_admin/admin/filters.py and counts.py do).
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
