@@ -1,17 +1,17 @@
 """Reads on a streaming replica under load (issue 16):
 ``make bench BENCH_ARGS="--only replica --scale 0.1"``.
 
-The activity-log changelist is loaded with wrk for --duration seconds (30),
-twice: served by the --only gunicorn with the primary alone, then by a
-second gunicorn whose DATABASE_REPLICA_URLS names a hot standby of the bench
-server, made for the run with ``pg_basebackup -R`` (tests/pg_servers.py, as
-in the tests) and removed after it. pg_stat_database of the bench database
+The activity-log changelist is loaded with wrk for --duration seconds (30)
+as served three ways at once, in turn, twice: by the --only gunicorn with the
+primary alone; by a second gunicorn whose DATABASE_REPLICA_URLS names a hot
+standby of the bench server, made for the run with ``pg_basebackup -R``
+(tests/pg_servers.py, as in the tests) and removed after it; by a third with
+the primary alone and ARIA_STATEMENT_TIMEOUT_MS=0. pg_stat_database of the bench database
 on each server gives the work each did during each load: transactions and
 rows read (tup_returned + tup_fetched); the primary's share is its part of
 the total.
 
-A third load, on the primary alone with ARIA_STATEMENT_TIMEOUT_MS=0, shows
-what the per-transaction time limit costs.
+The third shows what the per-transaction time limit costs.
 
 On one machine the replica shares the primary's cores: it cannot add
 throughput here. What the run shows is how much of the read work leaves the
@@ -69,11 +69,28 @@ def share(run, key):
     return f"{100 * run['primary'][key] / total:.0f}%" if total else "?"
 
 
-def measure_replica(bench):
+def combined(runs):
+    """Several loads of one setup as one: rates averaged, counts added."""
+    total = {"load": {
+        "rps": sum(r["load"]["rps"] for r in runs) / len(runs),
+        "total": sum(r["load"]["total"] for r in runs),
+        "errors": sum(r["load"]["errors"] for r in runs),
+        "note": " / ".join(f"{r['load']['rps']:.1f}" for r in runs) + " req/s",
+    }}
+    for name in runs[0]:
+        if name != "load":
+            total[name] = {k: sum(r[name][k] for r in runs) for k in ("xacts", "rows")}
+    return total
+
+
+def measure_replica(bench, rounds=2):
+    """Three setups served at once, loaded in turn ``rounds`` times (so that
+    each sees the same mix of the machine's other load)."""
+    from aria_admin.replicas.status import LAG_SQL
     from tests.pg_servers import Replica, Unavailable
 
     table = pages.BIG_TABLES[0]  # the activity log
-    label = f"{table.label} changelist, {bench.args.connections} connections, {bench.args.duration}s"
+    label = f"{table.label} changelist, {bench.args.connections} connections, {bench.args.duration}s x {rounds}"
     if not shutil.which("wrk"):
         bench.results.add(Row(f"replica: {label}", passed=False, note="wrk is not installed (apt-get install -y wrk): NOT measured"))
         return
@@ -81,52 +98,56 @@ def measure_replica(bench):
     dbname = serving["dbname"]
     primary = {**db.server_params(), "dbname": dbname}
     path = table.url("admin")
-
-    alone = loaded(bench, bench.client, f"http://127.0.0.1:{serving['server'].port}{path}", {"primary": primary}, dbname)
-    bench.results.add(Row(
-        f"replica: {label}, primary alone", url=path,
-        note=f"{alone['load']['note']}; the primary did 100% ({alone['primary']['xacts']:,} transactions, "
-             f"{per_request(alone)} a page; {alone['primary']['rows']:,} rows read)",
-    ))
-
-    # What the per-transaction time limit costs: the same load with none
-    # (each autocommit statement otherwise runs as BEGIN; SET LOCAL; it; COMMIT).
-    with Server(dbname, **{**serving["options"], "env_extra": {"ARIA_STATEMENT_TIMEOUT_MS": "0"}}) as server:
-        client = Client(server.port)
-        client.login(SUPERUSER, serving["password"])
-        unlimited = loaded(bench, client, f"http://127.0.0.1:{server.port}{path}", {"primary": primary}, dbname)
-    bench.results.add(Row(
-        f"replica: {label}, primary alone, no statement time limit", url=path,
-        note=f"{unlimited['load']['note']}; {per_request(unlimited)} transactions a page "
-             f"(with the limit: {per_request(alone)})",
-    ))
-
     try:
         replica = Replica(primary)
-        replica.create()
+        try:
+            replica.create()
+        except Unavailable:
+            replica.shutdown()  # its temp dir
+            raise
     except Unavailable as exc:
-        bench.results.add(Row(f"replica: {label}, reads on a replica", passed=False, note=f"NOT measured: {exc}"))
+        bench.results.add(Row(f"replica: {label}", passed=False, note=f"NOT measured: {exc}"))
         return
     try:
         replica.wait_caught_up(timeout=300)
-        url = f"postgresql://{primary['user']}@:{replica.port}/{replica.root}/{dbname}"
-        options = {**serving["options"], "env_extra": {"DATABASE_REPLICA_URLS": url}}
-        with Server(dbname, **options) as server:
-            client = Client(server.port)
-            client.login(SUPERUSER, serving["password"])
-            servers = {"primary": primary, "replica": {**replica.params, "password": ""}}
-            split = loaded(bench, client, f"http://127.0.0.1:{server.port}{path}", servers, dbname)
-            (lag,) = replica.execute("SELECT COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)")[0]
+        replica_url = f"postgresql://{primary['user']}@:{replica.port}/{replica.root}/{dbname}"
+        on_replica = {"primary": primary, "replica": {**replica.params, "password": ""}}
+        # The time limit's cost: ARIA_STATEMENT_TIMEOUT_MS=0 (each autocommit
+        # statement otherwise runs as BEGIN; SET LOCAL; it; COMMIT).
+        with Server(dbname, **{**serving["options"], "env_extra": {"DATABASE_REPLICA_URLS": replica_url}}) as split_server, \
+                Server(dbname, **{**serving["options"], "env_extra": {"ARIA_STATEMENT_TIMEOUT_MS": "0"}}) as unlimited_server:
+            setups = {"alone": (serving["server"], bench.client, {"primary": primary})}
+            for name, server, servers in (("split", split_server, on_replica), ("unlimited", unlimited_server, {"primary": primary})):
+                client = Client(server.port)
+                client.login(SUPERUSER, serving["password"])
+                setups[name] = (server, client, servers)
+            runs = {name: [] for name in setups}
+            for _ in range(rounds):
+                for name, (server, client, servers) in setups.items():
+                    runs[name].append(loaded(bench, client, f"http://127.0.0.1:{server.port}{path}", servers, dbname))
+            (lag,) = replica.execute(LAG_SQL)[0]
     finally:
         replica.shutdown()
+    alone, split, unlimited = (combined(runs[name]) for name in ("alone", "split", "unlimited"))
+    errors = sum(r["load"]["errors"] for r in (alone, split, unlimited))
+    bench.results.add(Row(
+        f"replica: {label}, primary alone", url=path,
+        note=f"{alone['load']['rps']:.1f} req/s ({alone['load']['note']}), {alone['load']['errors']} errors; "
+             f"the primary did 100%: {per_request(alone)} transactions a page",
+    ))
+    bench.results.add(Row(
+        f"replica: {label}, primary alone, no statement time limit", url=path,
+        note=f"{unlimited['load']['rps']:.1f} req/s ({unlimited['load']['note']}), {unlimited['load']['errors']} errors; "
+             f"{per_request(unlimited)} transactions a page",
+    ))
     ratio = split["load"]["rps"] / alone["load"]["rps"] if alone["load"]["rps"] else 0
     bench.results.add(Row(
         f"replica: {label}, reads on a replica", url=path,
-        passed=split["replica"]["xacts"] > 0 and split["load"]["errors"] == 0,
-        target="reads served by the replica, no errors",
-        note=f"{split['load']['note']} ({ratio:.2f}x the primary alone); the primary's share: "
-             f"{share(split, 'xacts')} of transactions ({per_request(split)} a page vs the replica's "
-             f"{per_request(split, 'replica')}), {share(split, 'rows')} of rows read "
-             f"({split['primary']['rows']:,} vs {split['replica']['rows']:,}); "
-             f"replica's last replayed commit {float(lag):.1f} s old at the end",
+        passed=split["replica"]["xacts"] > 0 and errors == 0,
+        target="reads served by the replica, no errors in any load",
+        note=f"{split['load']['rps']:.1f} req/s ({split['load']['note']}; {ratio:.2f}x the primary alone), "
+             f"{split['load']['errors']} errors; the primary's share: {share(split, 'xacts')} of transactions "
+             f"({per_request(split)} a page vs the replica's {per_request(split, 'replica')}), "
+             f"{share(split, 'rows')} of rows read ({split['primary']['rows']:,} vs {split['replica']['rows']:,}); "
+             f"replica lag at the end {float(lag):.1f} s",
     ))

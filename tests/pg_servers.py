@@ -36,8 +36,12 @@ def running(make, what):
 
     try:
         component = make()
+    except Unavailable as exc:
+        pytest.skip(f"no {what}: {exc}")
+    try:
         component.launch()
     except Unavailable as exc:
+        component.shutdown()  # its temp dir
         pytest.skip(f"no {what}: {exc}")
     try:
         yield component
