@@ -148,3 +148,20 @@ def test_aria_bootstrap_runs_through_pgbouncer(pgbouncer_server):
         assert again.returncode == 0, again.stderr
     finally:
         refdb.drop_database(name)
+
+
+def test_migrations_may_bypass_the_pooler_with_a_direct_url(db):
+    """DATABASE_DIRECT_URL serves migrate and aria_bootstrap only: here the
+    pooled URL leads nowhere, and the check still reads the database (the
+    test database, built by migrate, is not all Aria's schema: the check's
+    verdict is not the point)."""
+    from tests import refdb
+
+    name = connection.settings_dict["NAME"]
+    env = {"DATABASE_URL": "postgresql://aria@127.0.0.1:1/nowhere", "DATABASE_POOLER": "pgbouncer",
+           "DATABASE_DIRECT_URL": refdb.database_url(name)}
+    result = refdb.manage("aria_bootstrap", "--check", env=env)
+    output = result.stdout + result.stderr
+    assert "cannot connect" not in output and name in output  # it read the database
+    elsewhere = refdb.manage("ensure_superuser", env=env)  # any other command uses DATABASE_URL
+    assert elsewhere.returncode != 0 and "127.0.0.1:1" in elsewhere.stderr
