@@ -45,6 +45,7 @@ clean-db:
 
 test: venv
 	@[ -x /usr/bin/chromium ] || echo "NOTE: e2e browser tests will be SKIPPED: /usr/bin/chromium is not installed (apt-get install chromium chromium-driver)."
+	@command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || echo "NOTE: PgBouncer tests will be SKIPPED: pgbouncer is not installed (tests/install-pgbouncer.sh)."
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Production serving (docs/production.md): hashed, compressed static files,

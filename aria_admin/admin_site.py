@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 
 from aria_admin.admin.urls import cached_reverse
+from aria_admin.replicas.status import replica_summary
 
 LATEST_ROWS = 8
 # Distinct permission sets whose app list is kept (viewers, operators, superusers...).
@@ -118,6 +119,7 @@ class AriaAdminSite(admin.AdminSite):
             "aria_sections": self.aria_sections(app_list),
             "other_apps": [a for a in app_list if a["app_label"] not in aria],
             "operator_views": self.operator_views(),
+            "aria_replicas": replica_summary(),
             **self.latest_rows(request),
             **(extra_context or {}),
         }

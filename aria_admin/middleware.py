@@ -1,5 +1,7 @@
 """A lost database answers a plain 503 page, not a traceback; a clash
-between two writers is retried once, then answers a 409 page.
+between two writers is retried once, then answers a 409 page; a statement
+stopped by the request's time limit answers a 503 page saying so
+(aria_admin.timeouts).
 
 Django keeps its connection between requests; with CONN_HEALTH_CHECKS a
 broken one is dropped at the start of the next request, so pages work again
@@ -58,8 +60,13 @@ def is_database_error(exc):
 
 
 def database_error_response(request, exc):
-    """The page for a database error: 409 for a write conflict, 503 for a
-    database that cannot be reached, None for anything else."""
+    """The page for a database error: 503 naming the time limit for a
+    statement that hit it, 409 for a write conflict, 503 for a database
+    that cannot be reached, None for anything else."""
+    from aria_admin.timeouts import is_statement_timeout, statement_timeout_response
+
+    if is_statement_timeout(exc):
+        return statement_timeout_response(request)
     if is_write_conflict(exc):
         return write_conflict_response(request)
     if is_database_error(exc):

@@ -140,7 +140,9 @@ def check():
     from aria_admin.health import probe_params
 
     models = aria_models()
-    with psycopg.connect(**probe_params(), autocommit=True) as conn, conn.cursor() as cursor:
+    # One transaction: through a transaction pooler its statements (and
+    # read_catalog's SET search_path) stay on one server connection.
+    with psycopg.connect(**probe_params(), autocommit=True) as conn, conn.transaction(), conn.cursor() as cursor:
         live = live_catalog(cursor)
         cursor.execute("SELECT to_regtype('vector') IS NOT NULL")
         vector = cursor.fetchone()[0]

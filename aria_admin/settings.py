@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Replica or primary, statement time limit, pinning after a write.
+    "aria_admin.replicas.middleware.ReadRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A table whose schema drifted answers a page naming the difference.
     "aria_admin.schema_pages.SchemaDriftMiddleware",
@@ -129,7 +131,32 @@ _database.setdefault("OPTIONS", {}).setdefault(
 )
 if env.str("ARIA_TEST_DB_NAME", default=""):
     _database["TEST"] = {"NAME": env.str("ARIA_TEST_DB_NAME")}
-DATABASES = {"default": _database}
+
+# Replicas, pooler and time limits (docs/production.md, aria_admin/replicas).
+from aria_admin.replicas.config import DatabaseConfigError, pooler_settings, replica_databases  # noqa: E402
+
+# Migrations and aria_bootstrap may bypass the pooler (long index builds).
+DATABASE_DIRECT_URL = env.str("DATABASE_DIRECT_URL", default="")
+if DATABASE_DIRECT_URL and sys.argv[1:2] in (["migrate"], ["aria_bootstrap"]):
+    _database.update({k: v for k, v in env.db_url_config(DATABASE_DIRECT_URL).items() if k != "OPTIONS"})
+    DATABASE_POOLER = ""
+else:
+    DATABASE_POOLER = env.str("DATABASE_POOLER", default="").strip().lower()
+try:
+    pooler_settings(_database, DATABASE_POOLER)
+    _replicas = replica_databases(_database, env.list("DATABASE_REPLICA_URLS", default=[]), env.db_url_config)
+except DatabaseConfigError as _error:
+    print(f"error: {_error}", file=sys.stderr)
+    raise SystemExit(2)
+DATABASES = {"default": _database, **_replicas}
+ARIA_REPLICA_ALIASES = list(_replicas)
+DATABASE_ROUTERS = ["aria_admin.replicas.router.ReplicaRouter"]
+ARIA_READ_PIN_SECONDS = env.float("ARIA_READ_PIN_SECONDS", default=5)
+ARIA_REPLICA_MAX_LAG_SECONDS = env.float("ARIA_REPLICA_MAX_LAG_SECONDS", default=30)
+ARIA_REPLICA_CHECK_SECONDS = env.float("ARIA_REPLICA_CHECK_SECONDS", default=5)
+ARIA_REPLICA_RETRY_SECONDS = env.float("ARIA_REPLICA_RETRY_SECONDS", default=30)
+ARIA_STATEMENT_TIMEOUT_MS = env.int("ARIA_STATEMENT_TIMEOUT_MS", default=10000)
+ARIA_EXPORT_TIMEOUT_MS = env.int("ARIA_EXPORT_TIMEOUT_MS", default=300000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SILENCED_SYSTEM_CHECKS = [

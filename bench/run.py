@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import db, insights, pages, search
+from bench import db, insights, pages, replica, search
 from bench.build_warehouse import BULK_SPRINT, build
 from bench.client import Client, action_names, csrf_token, sortable_columns, time_alternately, time_in_turn
 from bench.export import measure_export
@@ -356,15 +356,33 @@ def measure_throughput(bench, server, table):
         bench.results.add(Row(label, target=f">= {pages.THROUGHPUT_RPS} req/s, no errors",
                               passed=False, note=f"not measured: the page answers HTTP {check.status}"))
         return
-    cookie = "; ".join(f"{k}={v}" for k, v in bench.client.cookies.items())
+    load = run_wrk(wrk, url, bench.client, bench.args)
+    rps, errors = load["rps"], load["errors"]
+    note = load["note"]
+    bench.results.add(Row(label, target=f">= {pages.THROUGHPUT_RPS} req/s, no errors",
+                          passed=rps >= pages.THROUGHPUT_RPS and errors == 0, note=note))
+    rss = server.worker_rss_mb()
+    worst = max(rss.values()) if rss else None
+    bench.results.add(Row(
+        f"gunicorn worker RSS after the load ({len(rss)} workers)",
+        target=f"<= {pages.WORKER_RSS_MB} MB each",
+        passed=bool(rss) and worst <= pages.WORKER_RSS_MB,
+        note="; ".join(f"{mb:.0f} MB" for mb in sorted(rss.values())),
+    ))
+
+
+def run_wrk(wrk, url, client, args):
+    """``wrk`` on ``url`` as ``client``'s session for args.duration seconds:
+    {"rps", "total", "errors", "note"} (errors: non-200 answers and socket errors)."""
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
-    log(f"wrk on {url} for {bench.args.duration}s")
-    threads = min(bench.args.connections, 2)
+    log(f"wrk on {url} for {args.duration}s")
+    threads = min(args.connections, 2)
     output = subprocess.run(
-        [wrk, f"-t{threads}", f"-c{bench.args.connections}", f"-d{bench.args.duration}s",
+        [wrk, f"-t{threads}", f"-c{args.connections}", f"-d{args.duration}s",
          "--timeout", "30s", "--latency", "-s", script.name, "-H", f"Cookie: {cookie}", url],
-        capture_output=True, text=True, timeout=bench.args.duration + 120,
+        capture_output=True, text=True, timeout=args.duration + 120,
     )
     output = output.stdout + output.stderr
     Path(script.name).unlink()
@@ -380,16 +398,7 @@ def measure_throughput(bench, server, table):
             f"(non-200: {non_200}{', socket: ' + socket.group(1) if socket else ''}); "
             f"latency p50 {p50.group(1) + p50.group(2) if p50 else '?'}, "
             f"p99 {p99.group(1) + p99.group(2) if p99 else '?'}")
-    bench.results.add(Row(label, target=f">= {pages.THROUGHPUT_RPS} req/s, no errors",
-                          passed=rps >= pages.THROUGHPUT_RPS and errors == 0, note=note))
-    rss = server.worker_rss_mb()
-    worst = max(rss.values()) if rss else None
-    bench.results.add(Row(
-        f"gunicorn worker RSS after the load ({len(rss)} workers)",
-        target=f"<= {pages.WORKER_RSS_MB} MB each",
-        passed=bool(rss) and worst <= pages.WORKER_RSS_MB,
-        note="; ".join(f"{mb:.0f} MB" for mb in sorted(rss.values())),
-    ))
+    return {"rps": rps, "total": total, "errors": errors, "note": note}
 
 
 def profile_missed(results, dbname):
@@ -433,6 +442,7 @@ ONLY = {
     "board": measure_board,
     "export": measure_export,
     "insights": lambda bench: insights.measure_insights(bench),
+    "replica": lambda bench: replica.measure_replica(bench),  # issue 16: bench/replica.py
 }
 
 
@@ -539,6 +549,8 @@ def main(argv=None):
                 bench.server = server  # for groups that read the workers' memory (export)
                 # for groups that also serve the small database (insights)
                 bench.options, bench.password, bench.small_db = options, password, small_db
+                # What a group that serves the data a second way needs (--only replica).
+                bench.serving = dict(server=server, dbname=big_db, options=options, password=password)
                 ONLY[args.only](bench)
         else:
             run_all(args, results, small_db, big_db, options, password)

@@ -64,7 +64,7 @@ def ensure_superuser(dbname, password):
 class Server:
     """gunicorn serving ``dbname`` on a free localhost port."""
 
-    def __init__(self, dbname, *, workers, static_root, secret_key, log_path):
+    def __init__(self, dbname, *, workers, static_root, secret_key, log_path, env_extra=None):
         self.dbname = dbname
         self.workers = workers
         self.static_root = static_root
@@ -72,6 +72,7 @@ class Server:
         self.log_path = log_path
         self.port = free_port()
         self.process = None
+        self.env_extra = env_extra or {}  # e.g. DATABASE_REPLICA_URLS
 
     def __enter__(self):
         env = db.child_env(
@@ -80,6 +81,7 @@ class Server:
             SECRET_KEY=self.secret_key,
             BENCH_STATIC_ROOT=str(self.static_root),
             PYTHONUNBUFFERED="1",
+            **self.env_extra,
         )
         self.log = open(self.log_path, "a")
         # The project's production gunicorn.conf.py where there is one; the

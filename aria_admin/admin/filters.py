@@ -10,7 +10,7 @@ the latest rows. No facet counts.
 from datetime import datetime, time, timedelta
 
 from django.contrib import admin, messages
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, Index, UniqueConstraint
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -74,7 +74,7 @@ def present_values(model, field):
         sql = f"""
             SELECT DISTINCT v FROM (SELECT {column} AS v FROM {table} LIMIT {RECENT_ROWS}) recent
              WHERE v IS NOT NULL ORDER BY v LIMIT {DISTINCT_LIMIT}"""
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(model)].cursor() as cursor:  # a list's replica, if it reads one
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
 

@@ -13,6 +13,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from tests.sample_rows import truncate_aria_tables
+
 CHROMIUM = Path("/usr/bin/chromium")
 SKIP_REASON = (
     "e2e skipped: /usr/bin/chromium not installed; apt-get install chromium chromium-driver"
@@ -60,22 +62,6 @@ def browser(playwright_driver):
     )
     yield browser
     browser.close()
-
-
-def truncate_aria_tables():
-    """Empty Aria's 39 tables.
-
-    Django's flush after a transactional test leaves them alone (their
-    schema-qualified names are not in its list of tables), and rows the
-    live server committed must not leak into the next test.
-    """
-    from django.db import connection
-
-    from aria_admin.aria_tables import aria_models
-
-    tables = ", ".join(model._meta.db_table for model in aria_models())
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {tables} CASCADE")
 
 
 @pytest.fixture
