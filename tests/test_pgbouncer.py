@@ -9,12 +9,15 @@ may also be a function of (client, rows) for forms read from their page;
 a streamed answer (an export) is read whole before ``shows`` is checked.
 """
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import Callable
 
 import psycopg
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 
@@ -59,6 +62,23 @@ def goal_is(**expected):
     return check
 
 
+def import_goal(title, *, commit):
+    """The goals list exported as CSV, the flow's goal retitled, previewed or imported."""
+
+    def data(client, rows):
+        exported = b"".join(client.get("/admin/data_app/goal/export/", {"format": "csv"}).streaming_content)
+        header, *table = csv.reader(io.StringIO(exported.decode(), newline=""))
+        row = next(r for r in table if r[header.index("id")] == rows["goal"])
+        row[header.index("title")] = title
+        out = io.StringIO(newline="")
+        csv.writer(out).writerows([header, row])
+        if commit:
+            return {"csv_text": out.getvalue(), "import": "Import"}
+        return {"file": SimpleUploadedFile("goals.csv", out.getvalue().encode(), content_type="text/csv"), "preview": "Preview"}
+
+    return data
+
+
 FLOWS = [
     Flow("dashboard", "GET", "/admin/", shows="Dashboard"),
     Flow("list", "GET", "/admin/data_app/activitylog/", shows="pgbouncer flow action"),
@@ -76,6 +96,15 @@ FLOWS = [
          then=goal_is(board_column="doing")),
     Flow("history", "GET", "/admin/data_app/goal/{goal}/history/"),
     Flow("health", "GET", "/healthz", shows='"status": "ok"'),
+    Flow("export csv", "GET", "/admin/data_app/activitylog/export/?q=pgbouncer&format=csv", shows="pgbouncer flow action"),
+    Flow("export jsonl", "GET", "/admin/data_app/goal/export/?format=jsonl", shows="pgbouncer flow goal"),
+    Flow("insights", "GET", "/admin/insights/", shows="Insights"),
+    Flow("insights llm", "GET", "/admin/insights/llm/?range=24h", shows="Insights"),
+    Flow("insights activity csv", "GET", "/admin/insights/activity/?range=30d&format=csv", shows="pgbouncer"),
+    Flow("import preview", "POST", "/admin/data_app/goal/import/", data=import_goal("imported through pgbouncer", commit=False),
+         shows="imported through pgbouncer", then=goal_is(title="pgbouncer flow goal")),
+    Flow("import", "POST", "/admin/data_app/goal/import/", data=import_goal("imported through pgbouncer", commit=True),
+         status=302, then=goal_is(title="imported through pgbouncer")),
 ]
 
 
