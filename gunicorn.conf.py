@@ -33,6 +33,11 @@ bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # The usual 2 x cores + 1, capped: each worker holds a database connection.
 workers = int(os.environ.get("WEB_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 9))
 threads = int(os.environ.get("WEB_THREADS", "1"))
+# gthread even with one thread: its main loop tells the arbiter it is alive
+# while a request runs, so WEB_TIMEOUT restarts a stuck worker but never cuts
+# a streamed export short (a sync worker is killed mid-download after 60 s;
+# the database's own statement_timeout bounds each query instead).
+worker_class = "gthread"
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
