@@ -6,19 +6,14 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
-from django.contrib.auth.models import User
 
 from data_app.models import AgentSession, SessionMessage
 from tests.sample_rows import orm_values
+from tests.test_admin_support import superuser_client  # noqa: F401  (fixture)
 
 START = datetime(2026, 11, 28, 9, 0, 0, tzinfo=dt_timezone.utc)
 LONG = "The full answer, which goes on. " * 20 + "THE END"
 
-
-@pytest.fixture
-def staff(client, db):
-    client.force_login(User.objects.create_superuser("boss", "boss@example.com", None))
-    return client
 
 
 @pytest.fixture
@@ -34,8 +29,8 @@ def session(db):
     return session
 
 
-def page_of(staff, session, query=""):
-    html = staff.get(f"/admin/data_app/agentsession/{session.pk}/change/{query}").content.decode()
+def page_of(superuser_client, session, query=""):
+    html = superuser_client.get(f"/admin/data_app/agentsession/{session.pk}/change/{query}").content.decode()
     section = html[html.index('id="session-messages"'):]
     return section, re.findall(r"message (\d{3})|THE END", section)
 
@@ -44,8 +39,8 @@ def shown(section):
     return [int(n) if n else 1 for n in re.findall(r"message (\d{3})|THE END", section)]
 
 
-def test_the_first_page_holds_the_oldest_fifty_in_order(staff, session):
-    section, _ = page_of(staff, session)
+def test_the_first_page_holds_the_oldest_fifty_in_order(superuser_client, session):
+    section, _ = page_of(superuser_client, session)
     assert shown(section) == list(range(50))
     assert "(1–50 of 120, oldest first)" in section
     assert "Page 1 of 3" in section and "?messages_page=2#session-messages" in section
@@ -54,14 +49,14 @@ def test_the_first_page_holds_the_oldest_fifty_in_order(staff, session):
     assert 'class="aria-message aria-role-user"' in section and 'class="aria-message aria-role-assistant"' in section
 
 
-def test_a_long_message_is_there_in_full_behind_a_summary(staff, session):
-    section, _ = page_of(staff, session)
+def test_a_long_message_is_there_in_full_behind_a_summary(superuser_client, session):
+    section, _ = page_of(superuser_client, session)
     details = section[section.index("<details"):section.index("</details>")]
     assert "<summary>The full answer" in details and "THE END" in details
 
 
-def test_later_pages_and_bad_page_numbers(staff, session):
-    assert shown(page_of(staff, session, "?messages_page=2")[0]) == list(range(50, 100))
-    assert shown(page_of(staff, session, "?messages_page=3")[0]) == list(range(100, 120))
-    assert shown(page_of(staff, session, "?messages_page=99")[0]) == list(range(100, 120))
-    assert shown(page_of(staff, session, "?messages_page=x")[0]) == list(range(50))
+def test_later_pages_and_bad_page_numbers(superuser_client, session):
+    assert shown(page_of(superuser_client, session, "?messages_page=2")[0]) == list(range(50, 100))
+    assert shown(page_of(superuser_client, session, "?messages_page=3")[0]) == list(range(100, 120))
+    assert shown(page_of(superuser_client, session, "?messages_page=99")[0]) == list(range(100, 120))
+    assert shown(page_of(superuser_client, session, "?messages_page=x")[0]) == list(range(50))

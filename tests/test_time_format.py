@@ -5,21 +5,16 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
-from django.contrib.auth.models import User
 
 from aria_admin.times import show_time, time_until
 from data_app.models import HeartbeatLog
 from tests.html_forms import form_data
+from tests.test_admin_support import superuser_client  # noqa: F401  (fixture)
 
 WHEN = datetime(2026, 11, 28, 21, 34, 24, tzinfo=dt_timezone.utc)
 SHOWN = "2026-11-28 21:34:24 UTC"
 BASE = "/admin/data_app/heartbeatlog/"
 
-
-@pytest.fixture
-def staff(client, db):
-    client.force_login(User.objects.create_superuser("boss", "boss@example.com", None))
-    return client
 
 
 @pytest.fixture
@@ -36,15 +31,15 @@ def test_the_helper():
     assert time_until(later, WHEN) == "in 2 h 14 min" and time_until(WHEN, later) == "2 h 14 min ago"
 
 
-def test_a_list(staff, beat):
-    html = staff.get(BASE).content.decode()
+def test_a_list(superuser_client, beat):
+    html = superuser_client.get(BASE).content.decode()
     assert f'<td class="field-executed_at nowrap">{SHOWN}</td>' in html
     assert f'<td class="field-created_at nowrap">{SHOWN}</td>' in html
     assert '<span class="aria-badge aria-badge-ok">success</span>' in html
 
 
-def test_a_form_read_only_and_editable(staff, beat):
-    html = staff.get(f"{BASE}{beat.pk}/change/").content.decode()
+def test_a_form_read_only_and_editable(superuser_client, beat):
+    html = superuser_client.get(f"{BASE}{beat.pk}/change/").content.decode()
     assert f'<div class="readonly">{SHOWN}</div>' in html  # created_at, kept by Aria
     assert "p.m." not in html and "Nov." not in html
     data = form_data(html)
@@ -52,24 +47,24 @@ def test_a_form_read_only_and_editable(staff, beat):
     assert "Time (UTC):" in html
 
 
-def test_history_and_recent_changes(staff, beat):
+def test_history_and_recent_changes(superuser_client, beat):
     url = f"{BASE}{beat.pk}/change/"
-    data = form_data(staff.get(url).content.decode())
+    data = form_data(superuser_client.get(url).content.decode())
     data["job_name"] = "work_cycle_2"
-    assert staff.post(url, data).status_code == 302
+    assert superuser_client.post(url, data).status_code == 302
     from django.contrib.admin.models import LogEntry
 
     entry = LogEntry.objects.get()
     shown = show_time(entry.action_time)
-    assert shown in staff.get(f"{BASE}{beat.pk}/history/").content.decode()
-    assert shown in staff.get("/admin/recent-changes/").content.decode()
+    assert shown in superuser_client.get(f"{BASE}{beat.pk}/history/").content.decode()
+    assert shown in superuser_client.get("/admin/recent-changes/").content.decode()
 
 
-def test_a_cron_jobs_run_history(staff, beat):
+def test_a_cron_jobs_run_history(superuser_client, beat):
     from engine_app.models import EngineCronJob
 
     EngineCronJob.objects.create(id="work_cycle", name="Work Cycle", schedule="15m", payload="Go.")
-    html = staff.get("/admin/engine_app/enginecronjob/work_cycle/change/").content.decode()
+    html = superuser_client.get("/admin/engine_app/enginecronjob/work_cycle/change/").content.decode()
     history = html[html.index("<th>when</th>"):]
     assert f"<td>{SHOWN}</td>" in history
     assert '<span class="aria-badge aria-badge-ok">success</span>' in history
