@@ -270,6 +270,11 @@ class DateRangeFieldListFilter(admin.FieldListFilter):
         return (value[-1] if isinstance(value, list) else value) or ""
 
 
+def reported_errors(request):
+    """The filter values this request could not read (what report_once said)."""
+    return sorted(request.__dict__.get("_aria_filter_errors", ()))
+
+
 def report_once(request, text):
     """An error message on the page, once per request although the admin
     builds its filters more than once."""

@@ -8,6 +8,7 @@ only the paging is left out. Exporting needs the view permission and is
 recorded in the audit (aria_admin.audit.log_export) once the stream ends.
 """
 
+from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from aria_admin.admin.filters import reported_errors
 from aria_admin.admin.urls import cached_reverse
 from aria_admin.audit import log_export
 from aria_admin.export.columns import export_columns
@@ -92,6 +94,12 @@ class ExportAdminMixin:
             opts = self.model._meta
             url = cached_reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             return HttpResponseRedirect(f"{url}?{ERROR_FLAG}=1")
+        if problems := reported_errors(request):
+            # The list shows no row and names the value; a file of no rows
+            # would say nothing, so the export names it instead.
+            for _ in messages.get_messages(request):  # said here, not again on the next page
+                pass
+            return bad_request_response(" ".join(problems))
         queryset = changelist.queryset
         columns = export_columns(self.model, connections[queryset.db], vector_available(connections[queryset.db]))
         user_id = request.user.pk
