@@ -142,7 +142,7 @@ def test_export_is_streamed_before_the_query_is_read(superuser_client, db):
     header = next(chunks)
     assert header.startswith(b"id,action,")
     first_rows = next(chunks)
-    assert 0 < first_rows.count(b"\r\n") < 30000
+    assert 0 < first_rows.count(b"\n") < 30000
     # The COPY is still running: PostgreSQL has more rows to send.
     assert connection.connection.pgconn.transaction_status == pq.TransactionStatus.ACTIVE
     rest = b"".join(chunks)
@@ -264,5 +264,18 @@ def test_filters_that_match_nothing_in_sql_give_the_header_alone(db):
         ActivityLog.objects.filter(pk__in=[]), export_columns(ActivityLog, connection, False), "csv",
         on_end=lambda rows, complete: ended.append((rows, complete)),
     )
-    assert b"".join(chunks).decode() == "id,action,skill,details,success,error_message,created_at\r\n"
+    assert b"".join(chunks).decode() == "id,action,skill,details,success,error_message,created_at\n"
     assert ended == [(0, True)]
+
+
+def test_postgresql_writes_the_csv_of_tables_whose_only_masks_are_jsonb_ones(db):
+    """The fast path (COPY ... (FORMAT csv) passed through) serves the log
+    tables; a table with a secret column is parsed and masked row by row."""
+    from aria_admin.export.columns import export_columns
+    from aria_admin.export.stream import passes_through
+    from aria_admin.fields import vector_available
+
+    vector = vector_available(connection)
+    assert passes_through(export_columns(ActivityLog, connection, vector), "csv")
+    assert not passes_through(export_columns(ActivityLog, connection, vector), "jsonl")
+    assert not passes_through(export_columns(LlmModelEntry, connection, vector), "csv")

@@ -10,18 +10,26 @@ WITH HOLD cursor or a named cursor across transactions would not.
 
 The file is written in chunks of about CHUNK_BYTES; the header goes out
 before the query runs, so the first bytes never wait for PostgreSQL.
+
+A CSV of a table whose only masks are jsonb ones (mask_json) is written by
+PostgreSQL itself (``COPY ... (FORMAT csv)``) and passed through a row at a
+time: parsing each row into Python values and writing it again cost three
+quarters of a million-row export (65,000 rows/s against 100,000 wanted). A
+row whose bytes hold a hint of a secret key (columns.SECRET_KEY_HINT) is
+still parsed, masked and written again, as every row is in the other path.
 """
 
 import csv
 import io
 import json
+import re
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
-from aria_admin.export.columns import JSON, LITERAL
+from aria_admin.export.columns import JSON, LITERAL, SECRET_KEY_HINT, mask_json
 
 CHUNK_BYTES = 64 * 1024
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
@@ -68,10 +76,16 @@ def json_value(value, kind):
     return json.dumps(value, ensure_ascii=False)
 
 
+# PostgreSQL's COPY ends CSV lines with a bare newline; so does every line
+# written here, so that a file has one line ending.
+LINE_END = "\n"
+SECRET_HINT_BYTES = re.compile(SECRET_KEY_HINT.pattern.encode(), re.IGNORECASE)
+
+
 class CsvWriter:
     def __init__(self, columns):
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.writer = csv.writer(self.buffer, lineterminator=LINE_END)
         self.writer.writerow([c.header for c in columns])
 
     def write(self, rows):
@@ -126,9 +140,75 @@ def batches(rows, size=BATCH_ROWS):
         yield batch
 
 
+def passes_through(columns, fmt):
+    """Whether PostgreSQL may write the file's rows (see the module docstring)."""
+    return fmt == "csv" and all(c.mask in (None, mask_json) for c in columns)
+
+
+def copy_csv(using, sql, params):
+    """Each row of ``sql`` as PostgreSQL's CSV bytes (one row a chunk), in one transaction."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+            for data in copy:
+                yield bytes(data)
+
+
+def csv_passthrough(rows, columns):
+    """The CSV rows as PostgreSQL wrote them; a row that may hold a secret
+    key is parsed, masked and written again."""
+    masked = [(i, c.mask) for i, c in enumerate(columns) if c.mask]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=LINE_END)
+    hint = SECRET_HINT_BYTES.search
+    for data in rows:
+        if not masked or not hint(data):
+            yield data
+            continue
+        (row,) = csv.reader(io.StringIO(data.decode(), newline=""))
+        for i, mask in masked:
+            row[i] = mask(row[i] or None, row)
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue().encode()
+
+
+def stream_csv_bytes(queryset, columns, *, on_end):
+    """The passthrough stream: the header, then PostgreSQL's rows in chunks of CHUNK_BYTES."""
+    count = 0
+    complete = False
+    rows = None
+    try:
+        yield CsvWriter(columns).take()  # the header, before the query runs
+        try:
+            sql, params = select_sql(queryset, columns)
+        except EmptyResultSet:
+            rows = (row for row in ())
+        else:
+            rows = copy_csv(queryset.db, sql, params)
+        chunk, size = [], 0
+        for data in csv_passthrough(rows, columns):
+            chunk.append(data)
+            size += len(data)
+            count += 1
+            if count == 1 or size >= CHUNK_BYTES:  # the first row at once
+                yield b"".join(chunk)
+                chunk, size = [], 0
+        if chunk:
+            yield b"".join(chunk)
+        complete = True
+    finally:
+        if rows is not None:
+            rows.close()  # ends the COPY and its transaction before on_end writes
+        on_end(count, complete)
+
+
 def stream(queryset, columns, fmt, *, on_end):
     """The file's bytes, chunk by chunk; ``on_end(rows, complete)`` runs
     once the stream ends, also when the client went away midway."""
+    if passes_through(columns, fmt):
+        yield from stream_csv_bytes(queryset, columns, on_end=on_end)
+        return
     writer = WRITERS[fmt](columns)
     count = 0
     complete = False
