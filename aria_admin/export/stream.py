@@ -15,21 +15,21 @@ A CSV of a table whose only masks are jsonb ones (mask_json) is written by
 PostgreSQL itself (``COPY ... (FORMAT csv)``) and passed through a row at a
 time: parsing each row into Python values and writing it again cost three
 quarters of a million-row export (65,000 rows/s against 100,000 wanted). A
-row whose bytes hold a hint of a secret key (columns.SECRET_KEY_HINT) is
-still parsed, masked and written again, as every row is in the other path.
+row whose jsonb holds a hint of a secret key (columns.SECRET_KEY_HINT, tested
+by PostgreSQL: hint_column) is still parsed, masked and written again, as
+every row is in the other path.
 """
 
 import csv
 import io
 import json
-import re
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
-from aria_admin.export.columns import JSON, LITERAL, SECRET_KEY_HINT, mask_json
+from aria_admin.export.columns import JSON, LITERAL, SECRET_KEY_HINT, Column, mask_json
 
 CHUNK_BYTES = 64 * 1024
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
@@ -79,9 +79,6 @@ def json_value(value, kind):
 # PostgreSQL's COPY ends CSV lines with a bare newline; so does every line
 # written here, so that a file has one line ending.
 LINE_END = "\n"
-SECRET_HINT_BYTES = re.compile(SECRET_KEY_HINT.pattern.encode(), re.IGNORECASE)
-
-
 class CsvWriter:
     def __init__(self, columns):
         self.buffer = io.StringIO()
@@ -153,18 +150,31 @@ def copy_csv(using, sql, params):
                 yield bytes(data)
 
 
+def hint_column(columns):
+    """A first column, t or f: whether a masked (jsonb) column's text holds a
+    word of SECRET_KEY_HINT. PostgreSQL tests it while it reads the row, in
+    its own process; a Python test of every row's bytes took a third of the
+    export's time."""
+    # Plain words (no quote, no LIKE wildcard); %% is a % once psycopg binds the parameters.
+    words = ", ".join(f"'%%{word}%%'" for word in SECRET_KEY_HINT.pattern.split("|"))
+    tests = [f"lower({c.sql}) LIKE ANY (ARRAY[{words}])" for c in columns if c.mask]
+    return Column("hint", f"CASE WHEN {' OR '.join(tests)} THEN 't' ELSE 'f' END")
+
+
 def csv_passthrough(rows, columns):
-    """The CSV rows as PostgreSQL wrote them; a row that may hold a secret
-    key is parsed, masked and written again."""
+    """The CSV rows as PostgreSQL wrote them, after hint_column's t or f; a
+    row that may hold a secret key is parsed, masked and written again."""
     masked = [(i, c.mask) for i, c in enumerate(columns) if c.mask]
+    if not masked:
+        yield from rows
+        return
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=LINE_END)
-    hint = SECRET_HINT_BYTES.search
     for data in rows:
-        if not masked or not hint(data):
-            yield data
+        if data[0] == 0x66:  # f: no hint, the row as PostgreSQL wrote it
+            yield data[2:]
             continue
-        (row,) = csv.reader(io.StringIO(data.decode(), newline=""))
+        (row,) = csv.reader(io.StringIO(data[2:].decode(), newline=""))
         for i, mask in masked:
             row[i] = mask(row[i] or None, row)
         buffer.seek(0)
@@ -181,7 +191,8 @@ def stream_csv_bytes(queryset, columns, *, on_end):
     try:
         yield CsvWriter(columns).take()  # the header, before the query runs
         try:
-            sql, params = select_sql(queryset, columns)
+            hinted = [hint_column(columns), *columns] if any(c.mask for c in columns) else columns
+            sql, params = select_sql(queryset, hinted)
         except EmptyResultSet:
             rows = (row for row in ())
         else:
