@@ -113,12 +113,12 @@ def test_import_writes_the_changes_with_history(superuser_client, goals):
 
 def test_a_new_row_is_added(superuser_client, goals):
     text = exported(superuser_client, Goal)
-    header = text.split("\r\n", 1)[0].split(",")
+    header = text.split("\n", 1)[0].split(",")
     new = dict.fromkeys(header, "")
     new.update(goal_id="G-new", title="Brand new", status="pending", priority="3", progress="0", position="0",
                sprint="backlog", board_column="backlog", tags="[]")
     out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerow([new[h] for h in header])
+    csv.writer(out, lineterminator="\n").writerow([new[h] for h in header])
     response = commit(superuser_client, Goal, text + out.getvalue())
     assert response.status_code == 302, response.context and response.context["problems"]
     assert Goal.objects.get(goal_id="G-new").title == "Brand new"
