@@ -11,13 +11,14 @@ WITH HOLD cursor or a named cursor across transactions would not.
 The file is written in chunks of about CHUNK_BYTES; the header goes out
 before the query runs, so the first bytes never wait for PostgreSQL.
 
-A CSV of a table whose only masks are jsonb ones (mask_json) is written by
-PostgreSQL itself (``COPY ... (FORMAT csv)``) and passed through a row at a
-time: parsing each row into Python values and writing it again cost three
-quarters of a million-row export (65,000 rows/s against 100,000 wanted). A
-row whose jsonb holds a hint of a secret key (columns.SECRET_KEY_HINT, tested
-by PostgreSQL: hint_column) is still parsed, masked and written again, as
-every row is in the other path.
+For a table whose only masks are jsonb ones (mask_json), PostgreSQL writes
+the file's lines itself, CSV by ``COPY ... (FORMAT csv)`` and a JSON line by
+json_line_sql, and they are passed through a row at a time: parsing each
+row into Python values and writing it again cost three quarters of a
+million-row export. A row whose jsonb holds a hint of a secret key
+(columns.SECRET_KEY_HINT, tested by PostgreSQL: hint_sql) comes as its
+values instead, and is masked and written in Python, as every row of the
+other tables is.
 """
 
 import csv
@@ -137,110 +138,135 @@ def batches(rows, size=BATCH_ROWS):
         yield batch
 
 
-def passes_through(columns, fmt):
-    """Whether PostgreSQL may write the file's rows (see the module docstring)."""
-    return fmt == "csv" and all(c.mask in (None, mask_json) for c in columns)
+def passes_through(columns):
+    """Whether PostgreSQL may write the file's lines (see the module docstring)."""
+    return all(c.mask in (None, mask_json) for c in columns)
 
 
-def copy_csv(using, sql, params):
-    """Each row of ``sql`` as PostgreSQL's CSV bytes (one row a chunk), in one transaction."""
+def sql_text(text):
+    """``text`` as an SQL string literal (% doubled: psycopg binds the parameters)."""
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
+
+
+def hint_sql(columns):
+    """Whether a masked (jsonb) column's text holds a word of SECRET_KEY_HINT,
+    as SQL, or None when nothing is masked. PostgreSQL tests it while it reads
+    the row, in its own process; a Python test of every row's bytes took a
+    third of the export's time."""
+    words = ", ".join(sql_text(f"%{word}%") for word in SECRET_KEY_HINT.pattern.split("|"))
+    tests = [f"lower({c.sql}) LIKE ANY (ARRAY[{words}])" for c in columns if c.mask]
+    return " OR ".join(tests) or None
+
+
+def json_line_sql(columns):
+    """SQL of the JSON line JsonLinesWriter writes for a row, byte for byte
+    (PostgreSQL's to_json escapes a string as json.dumps does)."""
+    parts = []
+    for i, column in enumerate(columns):
+        key = ("{" if i == 0 else ", ") + json.dumps(column.header) + ": "
+        parts += [sql_text(key), column.json_sql()]
+    return " || ".join([*parts, "'}'"])
+
+
+# A JSON line leaves COPY's CSV format untouched when no byte of it is special:
+# JSON text holds no raw control character, so these two never occur.
+JSON_LINES_COPY = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'"
+
+
+def postgres_select(columns, fmt):
+    """The columns PostgreSQL writes: a first one-letter hint (t: mask this
+    row, f: pass it through) where anything is masked, then the CSV's
+    columns or the JSON line (a hinted row: its values as a JSON array)."""
+    hint = hint_sql(columns)
+    if fmt == "csv":
+        if hint is None:
+            return columns, "FORMAT csv"
+        return [Column("hint", f"CASE WHEN {hint} THEN 't' ELSE 'f' END"), *columns], "FORMAT csv"
+    line = json_line_sql(columns)
+    if hint is not None:
+        values = f"to_json(ARRAY[{', '.join(c.sql for c in columns)}]::text[])::text"
+        line = f"CASE WHEN {hint} THEN 't' || {values} ELSE 'f' || {line} END"
+    return [Column("line", line)], JSON_LINES_COPY
+
+
+def copy_lines(using, sql, params, options):
+    """Each row of ``sql`` as PostgreSQL wrote it (one row a buffer), in one transaction."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT ({options})", params) as copy:
             for data in copy:
                 yield bytes(data)
 
 
-def hint_column(columns):
-    """A first column, t or f: whether a masked (jsonb) column's text holds a
-    word of SECRET_KEY_HINT. PostgreSQL tests it while it reads the row, in
-    its own process; a Python test of every row's bytes took a third of the
-    export's time."""
-    # Plain words (no quote, no LIKE wildcard); %% is a % once psycopg binds the parameters.
-    words = ", ".join(f"'%%{word}%%'" for word in SECRET_KEY_HINT.pattern.split("|"))
-    tests = [f"lower({c.sql}) LIKE ANY (ARRAY[{words}])" for c in columns if c.mask]
-    return Column("hint", f"CASE WHEN {' OR '.join(tests)} THEN 't' ELSE 'f' END")
-
-
-def csv_passthrough(rows, columns):
-    """The CSV rows as PostgreSQL wrote them, after hint_column's t or f; a
-    row that may hold a secret key is parsed, masked and written again."""
-    masked = [(i, c.mask) for i, c in enumerate(columns) if c.mask]
-    if not masked:
-        yield from rows
+def checked_lines(lines, columns, fmt):
+    """(bytes, 1) per line: as PostgreSQL wrote it after an f, masked and
+    written again after a t."""
+    if not any(c.mask for c in columns):
+        for data in lines:
+            yield data, 1
         return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=LINE_END)
-    for data in rows:
-        if data[0] == 0x66:  # f: no hint, the row as PostgreSQL wrote it
-            yield data[2:]
+    masked, skip = [(i, c.mask) for i, c in enumerate(columns) if c.mask], 2 if fmt == "csv" else 1
+    writer = WRITERS[fmt](columns)
+    writer.take()  # the header went out already
+    for data in lines:
+        if data[0] == 0x66:  # f
+            yield data[skip:], 1
             continue
-        (row,) = csv.reader(io.StringIO(data[2:].decode(), newline=""))
+        if fmt == "csv":
+            (row,) = csv.reader(io.StringIO(data[skip:].decode(), newline=""))
+            row = [value or None for value in row]  # only masked (jsonb) values are read: never ''
+        else:
+            row = json.loads(data[skip:])
         for i, mask in masked:
-            row[i] = mask(row[i] or None, row)
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        yield buffer.getvalue().encode()
+            row[i] = mask(row[i], row)
+        writer.write([row])
+        yield writer.take(), 1
 
 
-def stream_csv_bytes(queryset, columns, *, on_end):
-    """The passthrough stream: the header, then PostgreSQL's rows in chunks of CHUNK_BYTES."""
+def written_batches(rows, columns, fmt):
+    """(bytes, rows) per BATCH_ROWS rows, written by Python."""
+    writer = WRITERS[fmt](columns)
+    writer.take()  # the header went out already
+    for batch in batches(rows):
+        writer.write(batch)
+        yield writer.take(), len(batch)
+
+
+def file_rows(queryset, columns, fmt, postgres_writes=None):
+    """The COPY's rows, and the file's rows made of them as (bytes, rows) pieces."""
+    if postgres_writes is None:
+        postgres_writes = passes_through(columns)
+    if postgres_writes:
+        selected, options = postgres_select(columns, fmt)
+        sql, params = select_sql(queryset, selected)
+        rows = copy_lines(queryset.db, sql, params, options)
+        return rows, checked_lines(rows, columns, fmt)
+    sql, params = select_sql(queryset, columns)
+    rows = copy_rows(queryset.db, sql, params)
+    return rows, written_batches(shown_rows(rows, columns), columns, fmt)
+
+
+def stream(queryset, columns, fmt, *, on_end, postgres_writes=None):
+    """The file's bytes, chunk by chunk; ``on_end(rows, complete)`` runs
+    once the stream ends, also when the client went away midway."""
     count = 0
     complete = False
     rows = None
     try:
-        yield CsvWriter(columns).take()  # the header, before the query runs
+        yield WRITERS[fmt](columns).take()  # the header, before the query runs
         try:
-            hinted = [hint_column(columns), *columns] if any(c.mask for c in columns) else columns
-            sql, params = select_sql(queryset, hinted)
-        except EmptyResultSet:
-            rows = (row for row in ())
-        else:
-            rows = copy_csv(queryset.db, sql, params)
+            rows, pieces = file_rows(queryset, columns, fmt, postgres_writes)
+        except EmptyResultSet:  # the list's filters match nothing (e.g. an empty __in)
+            pieces = ()
         chunk, size = [], 0
-        for data in csv_passthrough(rows, columns):
+        for data, n in pieces:
             chunk.append(data)
             size += len(data)
-            count += 1
-            if count == 1 or size >= CHUNK_BYTES:  # the first row at once
+            count += n
+            if count == n or size >= CHUNK_BYTES:  # the first rows at once
                 yield b"".join(chunk)
                 chunk, size = [], 0
         if chunk:
             yield b"".join(chunk)
-        complete = True
-    finally:
-        if rows is not None:
-            rows.close()  # ends the COPY and its transaction before on_end writes
-        on_end(count, complete)
-
-
-def stream(queryset, columns, fmt, *, on_end):
-    """The file's bytes, chunk by chunk; ``on_end(rows, complete)`` runs
-    once the stream ends, also when the client went away midway."""
-    if passes_through(columns, fmt):
-        yield from stream_csv_bytes(queryset, columns, on_end=on_end)
-        return
-    writer = WRITERS[fmt](columns)
-    count = 0
-    complete = False
-    rows = None
-    try:
-        yield writer.take()  # the header, before the query runs
-        try:
-            sql, params = select_sql(queryset, columns)
-        except EmptyResultSet:  # the list's filters match nothing (e.g. an empty __in)
-            rows = (row for row in ())
-        else:
-            rows = copy_rows(queryset.db, sql, params)
-        for batch in batches(shown_rows(rows, columns)):
-            writer.write(batch)
-            count += len(batch)
-            # The first rows go out at once; then chunks of CHUNK_BYTES.
-            if count == len(batch) or writer.size() >= CHUNK_BYTES:
-                yield writer.take()
-        tail = writer.take()
-        if tail:
-            yield tail
         complete = True
     finally:
         if rows is not None:
