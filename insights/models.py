@@ -82,7 +82,7 @@ class LlmSessionBound(models.Model):
     """Per session, an upper bound of its cost in any range and with any filter
     (the sum of its day rows' positive costs) and the days it has rows in:
     the top sessions are found by visiting sessions in this order
-    (selectors/llm.py, top_sessions) instead of adding up every session."""
+    (rollups.Bound, selectors/sql.py top_by_bound) instead of adding up every session."""
 
     session_id = models.UUIDField(primary_key=True)
     bound = models.DecimalField(max_digits=24, decimal_places=6)
@@ -141,3 +141,17 @@ class ActivityError(Fact):
     class Meta:
         constraints = [unique("skill", "action", "message_md5", name="insights_activity_error_key")]
         indexes = [models.Index(fields=["message_md5"], name="insights_activity_error_md5")]
+
+
+class ActivityErrorBound(models.Model):
+    """Per error message, an upper bound of its failures in any range and
+    with any filter, as LlmSessionBound is for sessions: the most frequent
+    messages are found without adding up every message."""
+
+    message_md5 = models.CharField(primary_key=True, max_length=32)
+    bound = models.BigIntegerField()
+    first_day = models.DateTimeField()
+    end_day = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-bound", "message_md5"], name="insights_activity_error_bound")]

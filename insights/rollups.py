@@ -93,29 +93,48 @@ class Source:
     after: tuple = ()  # and after
 
 
-def note_touched_sessions(cursor, low, high):
-    """The sessions whose hour rows are about to be recomputed (some may vanish)."""
-    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS insights_touched (session_id uuid) ON COMMIT DROP")
-    cursor.execute(
-        "INSERT INTO insights_touched SELECT DISTINCT session_id FROM insights_llmsessioncost "
-        "WHERE grain = %s AND start >= %s AND start < %s", [HOUR, low, high],
-    )
+@dataclass(frozen=True)
+class Bound:
+    """Per key (a session, an error message), an upper bound of its measure
+    in any range and with any filter: the sum of its day rows' positive
+    values, with the days it has rows in. Pages find their top keys by
+    visiting keys in this order (selectors/sql.py, top_by_bound) instead of
+    adding up every key. ``before`` and ``after`` are a Source's hooks: the
+    keys whose hour rows are recomputed, before (some may vanish) and after,
+    get their bounds recomputed from their day rows."""
+
+    table: str
+    facts: str
+    key: str
+    measure: str
+
+    def note_touched(self, cursor, low, high):
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {self.table}_touched ON COMMIT DROP "
+            f"AS SELECT {self.key} AS key FROM {self.facts} WITH NO DATA"
+        )
+        cursor.execute(
+            f"INSERT INTO {self.table}_touched SELECT DISTINCT {self.key} FROM {self.facts} "
+            f"WHERE grain = %s AND start >= %s AND start < %s", [HOUR, low, high],
+        )
+
+    def before(self, cursor, low, high):
+        self.note_touched(cursor, low, high)
+
+    def after(self, cursor, low, high):
+        self.note_touched(cursor, low, high)
+        touched = f"SELECT DISTINCT key FROM {self.table}_touched"
+        cursor.execute(f"DELETE FROM {self.table} WHERE {self.key} IN ({touched})")
+        cursor.execute(
+            f"INSERT INTO {self.table} ({self.key}, bound, first_day, end_day) "
+            f"SELECT {self.key}, sum(greatest({self.measure}, 0)), min(start), max(start) + interval '1 day' "
+            f"FROM {self.facts} WHERE grain = {DAY} AND {self.key} IN ({touched}) GROUP BY {self.key}"
+        )
+        cursor.execute(f"DROP TABLE {self.table}_touched")
 
 
-def update_session_bounds(cursor, low, high):
-    """Recompute the bounds of the sessions with hour rows in [low, high), before or after."""
-    cursor.execute(
-        "INSERT INTO insights_touched SELECT DISTINCT session_id FROM insights_llmsessioncost "
-        "WHERE grain = %s AND start >= %s AND start < %s", [HOUR, low, high],
-    )
-    cursor.execute("DELETE FROM insights_llmsessionbound WHERE session_id IN (SELECT session_id FROM insights_touched)")
-    cursor.execute(
-        f"INSERT INTO insights_llmsessionbound (session_id, bound, first_day, end_day) "
-        f"SELECT session_id, sum(greatest(cost_usd, 0)), min(start), max(start) + interval '1 day' "
-        f"FROM insights_llmsessioncost WHERE grain = {DAY} "
-        f"AND session_id IN (SELECT DISTINCT session_id FROM insights_touched) GROUP BY session_id"
-    )
-    cursor.execute("DROP TABLE insights_touched")
+SESSION_BOUND = Bound("insights_llmsessionbound", "insights_llmsessioncost", "session_id", "cost_usd")
+ERROR_BOUND = Bound("insights_activityerrorbound", "insights_activityerror", "message_md5", "n")
 
 
 LATENCY_BIN = histogram.bin_sql("latency_ms")
@@ -144,8 +163,8 @@ LLM = Source(
             where="session_id IS NOT NULL",
         ),
     ),
-    before=(note_touched_sessions,),
-    after=(update_session_bounds,),
+    before=(SESSION_BOUND.before,),
+    after=(SESSION_BOUND.after,),
 )
 CRON = Source(
     "cron", "aria_data.heartbeat_log", lock_key=LOCK_BASE + 2, facts=(
@@ -173,6 +192,8 @@ ACTIVITY = Source(
             where="NOT success", extra=("message",),
         ),
     ),
+    before=(ERROR_BOUND.before,),
+    after=(ERROR_BOUND.after,),
 )
 SOURCES = {source.name: source for source in (LLM, CRON, ACTIVITY)}
 

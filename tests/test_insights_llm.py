@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -207,10 +206,10 @@ def test_permissions(viewer_client, django_user_model):
                                    {"range": "7d", "provider": "(none)"}])
 def test_top_sessions_visit_in_batches_and_stay_exact(superuser_client, monkeypatch, query):
     """Many sessions, costs spread over days and models, a few visited at a time."""
-    from insights.selectors import llm
+    from insights.selectors import sql
     from tests.insights_rows import session, usage
 
-    monkeypatch.setattr(llm, "BATCH", 3)
+    monkeypatch.setattr(sql, "BATCH", 3)
     h = now_hour()
     sessions = [session() for _ in range(25)]
     for i, sid in enumerate(sessions):

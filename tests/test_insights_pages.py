@@ -36,6 +36,19 @@ def beat(at, job, status="success", duration=1000):
         [job, status, duration, at])
 
 
+def activity_where(body, query):
+    """SQL over activity_log for the page's range and filters."""
+    since, until = span(body)
+    cond, params = "created_at >= %s AND created_at < %s", [since, until]
+    for name in ("skill", "action"):
+        if query.get(name) == "(none)":
+            cond += f" AND {name} IS NULL"
+        elif query.get(name):
+            cond += f" AND {name} = %s"
+            params.append(query[name])
+    return cond, params
+
+
 def activity(at, skill, action, success=True, error=None):
     run("INSERT INTO aria_data.activity_log (skill, action, success, error_message, created_at) VALUES (%s, %s, %s, %s, %s)",
         [skill, action, success, error, at])
@@ -101,14 +114,7 @@ def test_activity_figures_equal_sql(superuser_client, query):
                  ["api_call", "memory_store"][i % 2], ok, None if ok else f"timeout {i % 3} token=sk-secret-{i % 3}")
     activity(h - timedelta(days=10), "memory", "api_call", False, "old")
     body, per_skill = rows_of(superuser_client, "/admin/insights/activity/", query, "activity-failure-rate")
-    since, until = span(body)
-    cond, params = "created_at >= %s AND created_at < %s", [since, until]
-    for name in ("skill", "action"):
-        if query.get(name) == "(none)":
-            cond += f" AND {name} IS NULL"
-        elif query.get(name):
-            cond += f" AND {name} = %s"
-            params.append(query[name])
+    cond, params = activity_where(body, query)
     expected = run(f"SELECT skill, count(*), count(*) FILTER (WHERE NOT success) FROM aria_data.activity_log "
                    f"WHERE {cond} GROUP BY 1", params)
     assert {r["skill"]: (r["actions"], r["failures"], r["failure_rate"]) for r in per_skill} == {
@@ -118,6 +124,27 @@ def test_activity_figures_equal_sql(superuser_client, query):
                    f"GROUP BY 1 ORDER BY 2 DESC", params)
     assert sorted(r["failures"] for r in errors) == sorted(n for _, n in expected)
     assert all("sk-secret" not in (r["error_message"] or "") for r in errors)  # masked
+
+
+@pytest.mark.parametrize("query", [{"range": "24h"}, {"range": "7d"}, {"range": "7d", "skill": "memory"},
+                                   {"range": "7d", "skill": "(none)"}, {"range": "90d", "action": "api_call"}])
+def test_most_frequent_errors_visit_in_batches_and_stay_exact(superuser_client, monkeypatch, query):
+    """Many messages over days and skills, a few visited at a time: the top 20, ties by md5, as SQL says."""
+    from insights.selectors import sql
+
+    monkeypatch.setattr(sql, "BATCH", 4)
+    h = now_hour()
+    for i in range(45):
+        for j in range(1 + i % 5):
+            activity(h - timedelta(hours=(i * 13 + j * 29) % 200), ["memory", None][j % 2],
+                     ["api_call", "memory_store"][i % 2], False, None if i == 7 else f"error {i}")
+    activity(h - timedelta(hours=3), "memory", "api_call", True)
+    body, errors = rows_of(superuser_client, "/admin/insights/activity/", query, "activity-errors")
+    cond, params = activity_where(body, query)
+    expected = run(f"SELECT error_message, count(*) FROM aria_data.activity_log WHERE {cond} "
+                   f"AND NOT success GROUP BY 1 ORDER BY 2 DESC, md5(coalesce(error_message, '')) LIMIT 20", params)
+    assert [(r["error_message"], r["failures"]) for r in errors] == [(m, n) for m, n in expected]
+    assert len(errors) == min(20, len(expected)) and len(expected) > 5
 
 
 def test_goals_and_sentiment_pages(superuser_client):

@@ -2,7 +2,8 @@
 
 from aria_admin.secrets import mask_text
 from insights.charts import Chart
-from insights.selectors.sql import admin_url, NONE, fetch, iso, rate, where
+from insights.rollups import ERROR_BOUND
+from insights.selectors.sql import admin_url, NONE, fetch, iso, rate, top_by_bound, where
 
 FILTERS = {"skill": "skill", "action": "action"}
 TOP_ERRORS = 20
@@ -31,10 +32,7 @@ def activity_charts(rng, filters, user=None):
         [{**r, "failure_rate": rate(r["failures"], r["actions"])} for r in per_skill],
         kind="bars", x="skill", y="failure_rate",
     ))
-    errors = fetch(
-        f"SELECT message_md5, sum(n)::bigint AS n FROM insights_activityerror "
-        f"WHERE {cond} GROUP BY message_md5 ORDER BY sum(n) DESC, message_md5 LIMIT {TOP_ERRORS}", params,
-    )
+    errors = top_by_bound(rng, cond, params, ERROR_BOUND, "sum(n)::bigint AS n", TOP_ERRORS)
     # the texts of those 20 only (grouping the texts themselves costs several times more)
     texts = {r["message_md5"]: r["message"] for r in fetch(
         "SELECT DISTINCT ON (message_md5) message_md5, message FROM insights_activityerror "
@@ -60,7 +58,7 @@ def activity_charts(rng, filters, user=None):
         [("error_message", "Error message"), ("failures", "Failures")], rows, link="_url",
         note="Failed actions grouped by their exact error message; each links to those rows of the activity log.",
     ))
-    choices = fetch(f"SELECT DISTINCT skill, action FROM insights_activityactions WHERE grain = %s AND start >= %s "
-                    f"AND start < %s", [rng.grain, rng.since, rng.until])
+    choices = fetch("SELECT DISTINCT skill, action FROM insights_activityactions WHERE grain = %s AND start >= %s "
+                    "AND start < %s", [rng.grain, rng.since, rng.until])
     return charts, {"filter_choices": {"skill": sorted({r["skill"] or NONE for r in choices}),
                                        "action": sorted({r["action"] for r in choices})}}

@@ -4,13 +4,11 @@ from django.urls import reverse
 
 from insights import histogram
 from insights.charts import Chart
-from insights.models import DAY
-from insights.selectors.sql import fetch, iso, rate, where
+from insights.rollups import SESSION_BOUND
+from insights.selectors.sql import fetch, iso, rate, top_by_bound, where
 
 FILTERS = {"provider": "provider", "model": "model"}
 TOP_SESSIONS = 10
-BATCH = 50
-VISIT_AT_MOST = 1000
 
 
 def llm_charts(rng, filters, user=None):
@@ -109,39 +107,10 @@ def latency_chart(rng, filters):
 
 
 def top_sessions(rng, filters):
-    """The costliest sessions in the range, exactly, without adding up every session.
-
-    Sessions are visited in the order of their cost bound (any range, any
-    filter costs no more), BATCH at a time, and their exact cost in the
-    range summed from the rollup; once the tenth best exact cost is above
-    the bound of every session not yet visited, no other session can enter
-    the list. After VISIT_AT_MOST sessions, a plain GROUP BY decides; it
-    decides at once for ranges of hour buckets (at most 48 hours of rows,
-    where most sessions' costs are far below their bounds).
-    """
+    """The costliest sessions in the range (exact; see sql.top_by_bound)."""
     cond, params = where(rng, filters, FILTERS)
-    best, visited = [], 0 if rng.grain == DAY else VISIT_AT_MOST
-    while visited < VISIT_AT_MOST:
-        batch = fetch(
-            "SELECT session_id, bound FROM insights_llmsessionbound WHERE end_day > %s AND first_day < %s "
-            "ORDER BY bound DESC, session_id LIMIT %s OFFSET %s", [rng.since, rng.until, BATCH, visited],
-        )
-        if batch:
-            best += fetch(
-                f"SELECT session_id, sum(calls)::bigint AS calls, sum(cost_usd) AS cost_usd "
-                f"FROM insights_llmsessioncost WHERE {cond} AND session_id = ANY(%s) GROUP BY session_id",
-                params + [[r["session_id"] for r in batch]],
-            )
-            best = sorted(best, key=lambda r: (-r["cost_usd"], str(r["session_id"])))[:TOP_SESSIONS]
-            visited += len(batch)
-        if len(batch) < BATCH or (len(best) == TOP_SESSIONS and best[-1]["cost_usd"] > batch[-1]["bound"]):
-            break
-    else:
-        best = fetch(
-            f"SELECT session_id, sum(calls)::bigint AS calls, sum(cost_usd) AS cost_usd FROM insights_llmsessioncost "
-            f"WHERE {cond} GROUP BY session_id ORDER BY sum(cost_usd) DESC, session_id::text LIMIT {TOP_SESSIONS}",
-            params,
-        )
+    best = top_by_bound(rng, cond, params, SESSION_BOUND, "sum(calls)::bigint AS calls, sum(cost_usd) AS cost_usd",
+                        TOP_SESSIONS)
     for row in best:
         row["_url"] = reverse("admin:data_app_agentsession_change", args=[row["session_id"]])
         row["session_id"] = str(row["session_id"])

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from insights.models import DAY
 from insights.rollups import read_connection
 
 NONE = "(none)"  # the filter value that means NULL (no provider, no skill, no job)
@@ -52,3 +53,42 @@ def admin_url(name, *args, query=None):
     """The admin URL named ``name`` (e.g. "data_app_goal_change"), with a query."""
     url = reverse(f"admin:{name}", args=args)
     return f"{url}?{urlencode(query)}" if query else url
+
+
+BATCH = 50
+VISIT_AT_MOST = 1000
+
+
+def top_by_bound(rng, cond, params, bound, sums, limit):
+    """The ``limit`` keys of ``bound`` (a rollups.Bound) with the largest sum
+    of its measure in the range (``cond``), exactly, without adding up every key.
+
+    Keys are visited in the order of their bound (any range, any filter
+    costs no more), BATCH at a time, and their exact sums in the range added
+    up from the rollup; once the last of the best ``limit`` is above the
+    bound of every key not yet visited, no other key can enter the list.
+    After VISIT_AT_MOST keys, a plain GROUP BY decides; it decides at once
+    for ranges of hour buckets (at most 48 hours of rows, where most keys'
+    sums are far below their bounds). ``sums`` is the SELECT list of the
+    sums, the measure's named as the measure; ties go to the smaller key.
+    """
+    key, measure = bound.key, bound.measure
+    best, visited = [], 0 if rng.grain == DAY else VISIT_AT_MOST
+    while visited < VISIT_AT_MOST:
+        batch = fetch(
+            f"SELECT {key}, bound FROM {bound.table} WHERE end_day > %s AND first_day < %s "
+            f"ORDER BY bound DESC, {key} LIMIT %s OFFSET %s", [rng.since, rng.until, BATCH, visited],
+        )
+        if batch:
+            best += fetch(
+                f"SELECT {key}, {sums} FROM {bound.facts} WHERE {cond} AND {key} = ANY(%s) GROUP BY {key}",
+                params + [[r[key] for r in batch]],
+            )
+            best = sorted(best, key=lambda r: (-r[measure], str(r[key])))[:limit]
+            visited += len(batch)
+        if len(batch) < BATCH or (len(best) == limit and best[-1][measure] > batch[-1]["bound"]):
+            return best
+    return fetch(
+        f"SELECT {key}, {sums} FROM {bound.facts} WHERE {cond} GROUP BY {key} "
+        f"ORDER BY sum({measure}) DESC, {key}::text LIMIT {limit}", params,
+    )
