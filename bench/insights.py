@@ -35,7 +35,8 @@ TARGET_MS = {"30d": 150, "24h": 100}
 RATIO = 1.5
 BASE_DIR = Path(__file__).resolve().parent.parent
 TABLES = ("aria_data.model_usage", "aria_data.heartbeat_log", "aria_data.activity_log")
-ROLLUPS = ("insights_llmusage", "insights_llmlatency", "insights_llmsessioncost", "insights_llmsessionbound", "insights_cronruns",
+ROLLUPS = ("insights_llmusage", "insights_llmlatency", "insights_llmsessioncost", "insights_llmsessionbound",
+           "insights_activityerrorbound", "insights_cronruns",
            "insights_cronduration", "insights_activityactions", "insights_activityerror", "insights_rollupstate")
 
 
