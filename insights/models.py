@@ -140,7 +140,7 @@ class ActivityError(Fact):
 
     class Meta:
         constraints = [unique("skill", "action", "message_md5", name="insights_activity_error_key")]
-        indexes = [models.Index(fields=["message_md5"], name="insights_activity_error_md5")]
+        indexes = [models.Index(fields=["message_md5", "grain", "start"], name="insights_activity_error_time")]
 
 
 class ActivityErrorBound(models.Model):

@@ -6,7 +6,10 @@ watermark (the time of the last refresh) to the end of today, so rows Aria
 writes up to TRAILING hours late are counted; then the day buckets those
 hours fall in, from the hour rows. Buckets are recomputed (DELETE + INSERT
 ... SELECT ... GROUP BY), never incremented, so a bucket is right however
-often it is recomputed.
+often it is recomputed. Rows are written in time order, so that a
+page's range lies on a few adjacent pages of the table (written in the
+GROUP BY's hash order, the 9,500 hour rows of a day of sessions lay on
+8,900 pages).
 
 Concurrency: one transaction per refresh, under a transaction-level
 advisory lock per source. A request that finds the lock taken does not
@@ -65,7 +68,7 @@ class Fact:
             f"INSERT INTO {self.table} (grain, start, {', '.join(self.columns())}) "
             f"SELECT {HOUR}, {HOUR_OF.format(col=source.time_column)}, {self.hour_select} "
             f"FROM {source.table} WHERE {source.time_column} >= %s AND {source.time_column} < %s{where} "
-            f"GROUP BY {group}"
+            f"GROUP BY {group} ORDER BY 2"
         )
 
     def day_sql(self):
@@ -78,7 +81,7 @@ class Fact:
         return (
             f"INSERT INTO {self.table} (grain, start, {', '.join(self.columns())}) "
             f"SELECT {DAY}, {DAY_OF}, {dims}, {', '.join(measures)} FROM {self.table} "
-            f"WHERE grain = {HOUR} AND start >= %s AND start < %s GROUP BY 2, {dims}"
+            f"WHERE grain = {HOUR} AND start >= %s AND start < %s GROUP BY 2, {dims} ORDER BY 2"
         )
 
 
