@@ -124,6 +124,13 @@ def test_activity_figures_equal_sql(superuser_client, query):
                    f"GROUP BY 1 ORDER BY 2 DESC", params)
     assert sorted(r["failures"] for r in errors) == sorted(n for _, n in expected)
     assert all("sk-secret" not in (r["error_message"] or "") for r in errors)  # masked
+    # The filters offer every skill and action of the range, whichever is chosen.
+    page = superuser_client.get("/admin/insights/activity/", query).content.decode()
+    choices = run("SELECT DISTINCT coalesce(skill, '(none)') FROM aria_data.activity_log WHERE created_at >= %s "
+                  "AND created_at < %s UNION SELECT DISTINCT action FROM aria_data.activity_log WHERE created_at >= %s "
+                  "AND created_at < %s", [*span(body)] * 2)
+    for (value,) in choices:
+        assert f'<option value="{value}"' in page
 
 
 @pytest.mark.parametrize("query", [{"range": "24h"}, {"range": "7d"}, {"range": "7d", "skill": "memory"},

@@ -3,33 +3,54 @@
 from aria_admin.secrets import mask_text
 from insights.charts import Chart
 from insights.rollups import ERROR_BOUND
-from insights.selectors.sql import admin_url, NONE, fetch, iso, rate, top_by_bound, where
+from insights.selectors.sql import NONE, admin_url, bucket_where, fetch, iso, matching, rate, top_by_bound, where
 
 FILTERS = {"skill": "skill", "action": "action"}
 TOP_ERRORS = 20
 
 
+def action_sums(rng, filters):
+    """One read of the range's action rows for three answers: sums per
+    bucket and skill and per skill (filtered), and every (skill, action) of
+    the range (unfiltered: the filters' choices)."""
+    bucket, params = bucket_where(rng)
+    filtered, filter_params = matching(filters, FILTERS)
+    rows = fetch(
+        f"SELECT GROUPING(start, action) AS grouping_set, start, skill, action, "
+        f"sum(actions) FILTER (WHERE {filtered})::bigint AS actions, "
+        f"sum(failures) FILTER (WHERE {filtered})::bigint AS failures "
+        f"FROM insights_activityactions WHERE {bucket} "
+        f"GROUP BY GROUPING SETS ((start, skill), (skill), (skill, action))",
+        filter_params * 2 + params,
+    )
+    sets = {BY_BUCKET: [], BY_SKILL: [], PAIRS: []}
+    for row in rows:
+        if row["grouping_set"] == PAIRS or row["actions"] is not None:
+            sets[row["grouping_set"]].append(row)
+    return sets
+
+
+# GROUPING(start, action) of each grouping set: a bit for each column left out
+BY_BUCKET, BY_SKILL, PAIRS = 1, 3, 2
+
+
 def activity_charts(rng, filters, user=None):
     cond, params = where(rng, filters, FILTERS)
-    per_bucket = fetch(
-        f"SELECT start, skill, sum(actions)::bigint AS actions FROM insights_activityactions WHERE {cond} "
-        f"GROUP BY start, skill ORDER BY start, skill", params,
-    )
+    sums = action_sums(rng, filters)
+    per_bucket = sorted(sums[BY_BUCKET], key=lambda r: (r["start"], r["skill"] is None, r["skill"] or ""))
     charts = [Chart(
         "activity-actions", f"Actions per {rng.bucket_name} by skill",
         [("bucket", "Bucket (UTC)"), ("skill", "Skill"), ("actions", "Actions")],
         [{"bucket": iso(r["start"]), "skill": r["skill"], "actions": r["actions"]} for r in per_bucket],
         kind="stacked", x="bucket", y="actions", series="skill", x_values=[iso(b) for b in rng.buckets()],
     )]
-    per_skill = fetch(
-        f"SELECT skill, sum(actions)::bigint AS actions, sum(failures)::bigint AS failures "
-        f"FROM insights_activityactions WHERE {cond} GROUP BY skill "
-        f"ORDER BY sum(failures)::float8 / sum(actions) DESC, skill NULLS FIRST", params,
-    )
+    # highest failure rate first, then by skill (no skill first)
+    per_skill = sorted(sums[BY_SKILL], key=lambda r: (-r["failures"] / r["actions"], r["skill"] is not None, r["skill"] or ""))
     charts.append(Chart(
         "activity-failure-rate", "Failure rate by skill",
         [("skill", "Skill"), ("actions", "Actions"), ("failures", "Failures"), ("failure_rate", "Failure rate")],
-        [{**r, "failure_rate": rate(r["failures"], r["actions"])} for r in per_skill],
+        [{"skill": r["skill"], "actions": r["actions"], "failures": r["failures"],
+          "failure_rate": rate(r["failures"], r["actions"])} for r in per_skill],
         kind="bars", x="skill", y="failure_rate",
     ))
     errors = top_by_bound(rng, cond, params, ERROR_BOUND, "sum(n)::bigint AS n", TOP_ERRORS)
@@ -58,7 +79,6 @@ def activity_charts(rng, filters, user=None):
         [("error_message", "Error message"), ("failures", "Failures")], rows, link="_url",
         note="Failed actions grouped by their exact error message; each links to those rows of the activity log.",
     ))
-    choices = fetch("SELECT DISTINCT skill, action FROM insights_activityactions WHERE grain = %s AND start >= %s "
-                    "AND start < %s", [rng.grain, rng.since, rng.until])
+    choices = sums[PAIRS]
     return charts, {"filter_choices": {"skill": sorted({r["skill"] or NONE for r in choices}),
                                        "action": sorted({r["action"] for r in choices})}}

@@ -29,16 +29,22 @@ def equals(column, value):
     return f"{column} = %s", [value]
 
 
-def where(rng, filters, columns):
-    """The bucket range plus each set filter (name -> column)."""
-    sql, params = bucket_where(rng)
-    parts = [sql]
+def matching(filters, columns):
+    """SQL and params of each set filter (name -> column) together; "true" for none."""
+    parts, params = [], []
     for name, column in columns.items():
         if filters.get(name):
             part, more = equals(column, filters[name])
             parts.append(part)
             params += more
-    return " AND ".join(parts), params
+    return " AND ".join(parts) or "true", params
+
+
+def where(rng, filters, columns):
+    """The bucket range plus each set filter (name -> column)."""
+    sql, params = bucket_where(rng)
+    filtered, more = matching(filters, columns)
+    return f"{sql} AND {filtered}", params + more
 
 
 def iso(moment):
