@@ -56,21 +56,17 @@ class Column:
     kind: str = TEXT
     # (value, row) -> value shown; ``row`` is the tuple of the table's values.
     mask: Callable | None = None
-    # SQL of the value as JSON text, when PostgreSQL writes the JSON line
-    # (stream.json_line_sql); LITERAL columns give it from the typed value.
-    json: str | None = None
 
-    def json_sql(self):
-        """The value's JSON text as SQL, 'null' for NULL: what stream.json_value makes of ``sql``."""
-        if self.json:
-            text = self.json
-        elif self.kind == JSON:
-            text = self.sql
+    def json_sql(self, text):
+        """SQL of the value's JSON text, 'null' for NULL, from ``text`` (SQL
+        of the value's text): what stream.json_value makes of it."""
+        if self.kind == JSON:
+            value = text
         elif self.kind == TEXT:
-            text = f"to_json({self.sql})::text"
-        else:  # a number's text, quoted where JSON has no literal for it
-            text = f"CASE WHEN {self.sql} IN ('NaN', 'Infinity', '-Infinity') THEN to_json({self.sql})::text ELSE {self.sql} END"
-        return f"coalesce({text}, 'null')"
+            value = f"to_json({text})::text"
+        else:  # a number's text (or true/false), quoted where JSON has no literal for it
+            value = f"CASE WHEN {text} IN ('NaN', 'Infinity', '-Infinity') THEN to_json({text})::text ELSE {text} END"
+        return f"coalesce({value}, 'null')"
 
 
 def quoted(connection, field):
@@ -89,8 +85,8 @@ def embedding_columns(field, col, vector):
             "WHERE jsonb_typeof(x) = 'number')"
         )
     return [
-        Column(f"{field.column}_dims", f"({dims})::text", LITERAL, json=f"to_json({dims})::text"),
-        Column(f"{field.column}_norm", f"({norm})::text", LITERAL, json=f"to_json({norm})::text"),
+        Column(f"{field.column}_dims", f"({dims})::text", LITERAL),
+        Column(f"{field.column}_norm", f"({norm})::text", LITERAL),
     ]
 
 
@@ -131,8 +127,7 @@ def field_columns(field, col, vector):
     if isinstance(field, models.DateField):
         return [Column(field.column, f"to_char({col}, 'YYYY-MM-DD')")]
     if isinstance(field, (models.BooleanField, models.IntegerField, models.FloatField, models.DecimalField)):
-        # to_json of the typed value: a number as PostgreSQL prints it, NaN and Infinity quoted
-        return [Column(field.column, f"{col}::text", LITERAL, json=f"to_json({col})::text")]
+        return [Column(field.column, f"{col}::text", LITERAL)]
     return [Column(field.column, f"{col}::text")]
 
 

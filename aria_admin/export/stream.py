@@ -30,7 +30,7 @@ from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
-from aria_admin.export.columns import JSON, LITERAL, SECRET_KEY_HINT, SECRET_WORDS, Column, mask_json
+from aria_admin.export.columns import JSON, LITERAL, SECRET_KEY_HINT, SECRET_WORDS, mask_json
 
 CHUNK_BYTES = 64 * 1024
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
@@ -38,11 +38,14 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; 
 NOT_JSON_NUMBERS = {"NaN", "Infinity", "-Infinity"}
 
 
+ALIAS = "aria_export_"
+
+
 def select_sql(queryset, columns):
     """The SQL and parameters of ``queryset`` (filters, search, ordering
     kept) selecting each column's text."""
     exprs = [c.sql for c in columns]
-    names = [f"aria_export_{i}" for i in range(len(exprs))]
+    names = [f"{ALIAS}{i}" for i in range(len(exprs))]
     queryset = queryset.annotate(
         **{name: RawSQL(expr, (), output_field=TextField()) for name, expr in zip(names, exprs)}
     ).values_list(*names)
@@ -148,27 +151,29 @@ def sql_text(text):
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
-def hint_sql(columns):
-    """Whether a masked (jsonb) column's text holds a secret-named key
-    (columns.SECRET_KEY_HINT), as SQL, or None when nothing is masked.
-    PostgreSQL tests it while it reads the row, in its own process (a Python
-    test of every row's bytes took a third of the export's time); the LIKEs
-    first, as the regular expression alone costs twice as much."""
+def hint_sql(columns, refs):
+    """Whether a masked (jsonb) column's text (``refs``: each column's text
+    as SQL) holds a secret-named key (columns.SECRET_KEY_HINT), as SQL, or
+    None when nothing is masked. PostgreSQL tests it while it reads the row,
+    in its own process (a Python test of every row's bytes took a third of
+    the export's time); the LIKEs first, as the regular expression alone
+    costs twice as much."""
     likes = ", ".join([*(sql_text(f"%{word}%") for word in SECRET_WORDS), sql_text('%token": %')])
     pattern = sql_text(SECRET_KEY_HINT.pattern)
     tests = [
-        f"(lower({c.sql}) LIKE ANY (ARRAY[{likes}]) AND lower({c.sql}) ~ {pattern})" for c in columns if c.mask
+        f"(lower({ref}) LIKE ANY (ARRAY[{likes}]) AND lower({ref}) ~ {pattern})"
+        for column, ref in zip(columns, refs) if column.mask
     ]
     return " OR ".join(tests) or None
 
 
-def json_line_sql(columns):
+def json_line_sql(columns, refs):
     """SQL of the JSON line JsonLinesWriter writes for a row, byte for byte
     (PostgreSQL's to_json escapes a string as json.dumps does)."""
     parts = []
-    for i, column in enumerate(columns):
+    for i, (column, ref) in enumerate(zip(columns, refs)):
         key = ("{" if i == 0 else ", ") + json.dumps(column.header) + ": "
-        parts += [sql_text(key), column.json_sql()]
+        parts += [sql_text(key), column.json_sql(ref)]
     return " || ".join([*parts, "'}'"])
 
 
@@ -177,20 +182,25 @@ def json_line_sql(columns):
 JSON_LINES_COPY = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'"
 
 
-def postgres_select(columns, fmt):
-    """The columns PostgreSQL writes: a first one-letter hint (t: mask this
-    row, f: pass it through) where anything is masked, then the CSV's
-    columns or the JSON line (a hinted row: its values as a JSON array)."""
-    hint = hint_sql(columns)
+def postgres_sql(queryset, columns, fmt):
+    """The query whose rows PostgreSQL writes as the file's lines, and
+    COPY's options: a first one-letter hint (t: mask this row, f: pass it
+    through) where anything is masked, then the CSV's columns or the JSON
+    line (a hinted row: its values as a JSON array). The list's query, in a
+    subquery, reads each value's text once; its ORDER BY keeps the rows'
+    order (PostgreSQL leaves a sorted subquery as it is)."""
+    sql, params = select_sql(queryset, columns)
+    refs = [f'rows."{ALIAS}{i}"' for i in range(len(columns))]
+    hint = hint_sql(columns, refs)
     if fmt == "csv":
         if hint is None:
-            return columns, "FORMAT csv"
-        return [Column("hint", f"CASE WHEN {hint} THEN 't' ELSE 'f' END"), *columns], "FORMAT csv"
-    line = json_line_sql(columns)
+            return sql, params, "FORMAT csv"
+        line = f"CASE WHEN {hint} THEN 't' ELSE 'f' END, {', '.join(refs)}"
+        return f"SELECT {line} FROM ({sql}) rows", params, "FORMAT csv"
+    line = json_line_sql(columns, refs)
     if hint is not None:
-        values = f"to_json(ARRAY[{', '.join(c.sql for c in columns)}]::text[])::text"
-        line = f"CASE WHEN {hint} THEN 't' || {values} ELSE 'f' || {line} END"
-    return [Column("line", line)], JSON_LINES_COPY
+        line = f"CASE WHEN {hint} THEN 't' || to_json(ARRAY[{', '.join(refs)}]::text[])::text ELSE 'f' || {line} END"
+    return f"SELECT {line} FROM ({sql}) rows", params, JSON_LINES_COPY
 
 
 def copy_lines(using, sql, params, options):
@@ -240,8 +250,7 @@ def file_rows(queryset, columns, fmt, postgres_writes=None):
     if postgres_writes is None:
         postgres_writes = passes_through(columns)
     if postgres_writes:
-        selected, options = postgres_select(columns, fmt)
-        sql, params = select_sql(queryset, selected)
+        sql, params, options = postgres_sql(queryset, columns, fmt)
         rows = copy_lines(queryset.db, sql, params, options)
         return rows, checked_lines(rows, columns, fmt)
     sql, params = select_sql(queryset, columns)
