@@ -184,9 +184,9 @@ JSON_LINES_COPY = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'"
 
 def postgres_sql(queryset, columns, fmt):
     """The query whose rows PostgreSQL writes as the file's lines, and
-    COPY's options: a first one-letter hint (t: mask this row, f: pass it
-    through) where anything is masked, then the CSV's columns or the JSON
-    line (a hinted row: its values as a JSON array). The list's query, in a
+    COPY's options. Where anything is masked, a row that may hold a secret
+    (hint_sql) is marked: in CSV, a first column t (else f); in JSON lines,
+    the row's values as a JSON array instead of its line. The list's query, in a
     subquery, reads each value's text once; its ORDER BY keeps the rows'
     order (PostgreSQL leaves a sorted subquery as it is)."""
     sql, params = select_sql(queryset, columns)
@@ -199,7 +199,7 @@ def postgres_sql(queryset, columns, fmt):
         return f"SELECT {line} FROM ({sql}) rows", params, "FORMAT csv"
     line = json_line_sql(columns, refs)
     if hint is not None:
-        line = f"CASE WHEN {hint} THEN 't' || to_json(ARRAY[{', '.join(refs)}]::text[])::text ELSE 'f' || {line} END"
+        line = f"CASE WHEN {hint} THEN to_json(ARRAY[{', '.join(refs)}]::text[])::text ELSE {line} END"
     return f"SELECT {line} FROM ({sql}) rows", params, JSON_LINES_COPY
 
 
@@ -212,24 +212,28 @@ def copy_lines(using, sql, params, options):
 
 
 def checked_lines(lines, columns, fmt):
-    """(bytes, 1) per line: as PostgreSQL wrote it after an f, masked and
-    written again after a t."""
+    """(bytes, 1) per line: as PostgreSQL wrote it, or masked and written
+    again where postgres_sql marked the row (CSV: t before it, else f;
+    JSON lines: its values as an array, [..., else the line, {...)."""
     if not any(c.mask for c in columns):
         for data in lines:
             yield data, 1
         return
-    masked, skip = [(i, c.mask) for i, c in enumerate(columns) if c.mask], 2 if fmt == "csv" else 1
+    masked = [(i, c.mask) for i, c in enumerate(columns) if c.mask]
     writer = WRITERS[fmt](columns)
     writer.take()  # the header went out already
     for data in lines:
-        if data[0] == 0x66:  # f
-            yield data[skip:], 1
-            continue
-        if fmt == "csv":
-            (row,) = csv.reader(io.StringIO(data[skip:].decode(), newline=""))
-            row = [value or None for value in row]  # only masked (jsonb) values are read: never ''
+        if fmt == "jsonl":
+            if data[0] == 0x7B:  # {
+                yield data, 1
+                continue
+            row = json.loads(data)
         else:
-            row = json.loads(data[skip:])
+            if data[0] == 0x66:  # f
+                yield data[2:], 1
+                continue
+            (row,) = csv.reader(io.StringIO(data[2:].decode(), newline=""))
+            row = [value or None for value in row]  # only masked (jsonb) values are read: never ''
         for i, mask in masked:
             row[i] = mask(row[i], row)
         writer.write([row])
