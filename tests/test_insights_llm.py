@@ -85,6 +85,13 @@ def test_every_figure_equals_sql(superuser_client, query):
     got = {r["model"]: (r["calls"], r["failures"], r["input_tokens"], r["output_tokens"], Decimal(str(r["cost_usd"])))
            for r in chart(body, "llm-totals")}
     assert got == {m: (n, f, i, o, c) for m, n, f, i, o, c in totals}
+    # The filters offer every model and provider of the range, whichever is chosen.
+    since, until = body["range"]["since"], body["range"]["until"]
+    page = superuser_client.get(URL, query).content.decode()
+    for (value,) in run("SELECT DISTINCT model FROM aria_data.model_usage WHERE created_at >= %s AND created_at < %s "
+                        "UNION SELECT DISTINCT coalesce(provider, '(none)') FROM aria_data.model_usage "
+                        "WHERE created_at >= %s AND created_at < %s", [since, until, since, until]):
+        assert f'<option value="{value}"' in page
 
     top = run(f"SELECT session_id::text, count(*), sum(cost_usd) FROM aria_data.model_usage WHERE {where} "
               f"AND session_id IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10", params)

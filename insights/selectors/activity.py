@@ -10,9 +10,9 @@ TOP_ERRORS = 20
 
 
 def action_sums(rng, filters):
-    """One read of the range's action rows for three answers: sums per
-    bucket and skill and per skill (filtered), and every (skill, action) of
-    the range (unfiltered: the filters' choices)."""
+    """One read of the range's action rows for two answers: sums per bucket
+    and skill (filtered), and every (skill, action) of the range
+    (unfiltered: the filters' choices)."""
     bucket, params = bucket_where(rng)
     filtered, filter_params = matching(filters, FILTERS)
     rows = fetch(
@@ -20,18 +20,28 @@ def action_sums(rng, filters):
         f"sum(actions) FILTER (WHERE {filtered})::bigint AS actions, "
         f"sum(failures) FILTER (WHERE {filtered})::bigint AS failures "
         f"FROM insights_activityactions WHERE {bucket} "
-        f"GROUP BY GROUPING SETS ((start, skill), (skill), (skill, action))",
+        f"GROUP BY GROUPING SETS ((start, skill), (skill, action))",
         filter_params * 2 + params,
     )
-    sets = {BY_BUCKET: [], BY_SKILL: [], PAIRS: []}
+    sets = {BY_BUCKET: [], PAIRS: []}
     for row in rows:
         if row["grouping_set"] == PAIRS or row["actions"] is not None:
             sets[row["grouping_set"]].append(row)
     return sets
 
 
+def per_skill(per_bucket):
+    """The buckets' sums added up per skill, highest failure rate first, then by skill (none first)."""
+    totals = {}
+    for row in per_bucket:
+        total = totals.setdefault(row["skill"], {"skill": row["skill"], "actions": 0, "failures": 0})
+        total["actions"] += row["actions"]
+        total["failures"] += row["failures"]
+    return sorted(totals.values(), key=lambda r: (-r["failures"] / r["actions"], r["skill"] is not None, r["skill"] or ""))
+
+
 # GROUPING(start, action) of each grouping set: a bit for each column left out
-BY_BUCKET, BY_SKILL, PAIRS = 1, 3, 2
+BY_BUCKET, PAIRS = 1, 2
 
 
 def activity_charts(rng, filters, user=None):
@@ -44,13 +54,10 @@ def activity_charts(rng, filters, user=None):
         [{"bucket": iso(r["start"]), "skill": r["skill"], "actions": r["actions"]} for r in per_bucket],
         kind="stacked", x="bucket", y="actions", series="skill", x_values=[iso(b) for b in rng.buckets()],
     )]
-    # highest failure rate first, then by skill (no skill first)
-    per_skill = sorted(sums[BY_SKILL], key=lambda r: (-r["failures"] / r["actions"], r["skill"] is not None, r["skill"] or ""))
     charts.append(Chart(
         "activity-failure-rate", "Failure rate by skill",
         [("skill", "Skill"), ("actions", "Actions"), ("failures", "Failures"), ("failure_rate", "Failure rate")],
-        [{"skill": r["skill"], "actions": r["actions"], "failures": r["failures"],
-          "failure_rate": rate(r["failures"], r["actions"])} for r in per_skill],
+        [{**r, "failure_rate": rate(r["failures"], r["actions"])} for r in per_skill(per_bucket)],
         kind="bars", x="skill", y="failure_rate",
     ))
     errors = top_by_bound(rng, cond, params, ERROR_BOUND, "sum(n)::bigint AS n", TOP_ERRORS)

@@ -5,20 +5,48 @@ from django.urls import reverse
 from insights import histogram
 from insights.charts import Chart
 from insights.rollups import SESSION_BOUND
-from insights.selectors.sql import fetch, iso, rate, top_by_bound, where
+from insights.selectors.sql import NONE, bucket_where, fetch, iso, matching, rate, top_by_bound, where
 
 FILTERS = {"provider": "provider", "model": "model"}
 TOP_SESSIONS = 10
 
 
-def llm_charts(rng, filters, user=None):
-    cond, params = where(rng, filters, FILTERS)
-    per_bucket = fetch(
-        f"SELECT start, model, sum(calls)::bigint AS calls, sum(input_tokens)::bigint AS input_tokens, "
-        f"sum(output_tokens)::bigint AS output_tokens, sum(cost_usd) AS cost_usd "
-        f"FROM insights_llmusage WHERE {cond} GROUP BY start, model ORDER BY start, model",
-        params,
+MEASURES = ("calls", "failures", "input_tokens", "output_tokens", "cost_usd")
+# GROUPING(start, provider) of each grouping set: a bit for each column left out
+BY_BUCKET, PAIRS = 1, 2
+
+
+def usage_sums(rng, filters):
+    """One read of the range's usage rows for two answers: sums per bucket
+    and model, and per model and provider (both filtered, the second with
+    every pair of the range: the filters' choices)."""
+    bucket, params = bucket_where(rng)
+    filtered, filter_params = matching(filters, FILTERS)
+    sums = ", ".join(f"sum({m}) FILTER (WHERE {filtered}){'' if m == 'cost_usd' else '::bigint'} AS {m}" for m in MEASURES)
+    rows = fetch(
+        f"SELECT GROUPING(start, provider) AS grouping_set, start, model, provider, {sums} "
+        f"FROM insights_llmusage WHERE {bucket} GROUP BY GROUPING SETS ((start, model), (model, provider))",
+        filter_params * len(MEASURES) + params,
     )
+    sets = {BY_BUCKET: [], PAIRS: []}
+    for row in rows:
+        sets[row["grouping_set"]].append(row)
+    return sets
+
+
+def per_model(per_bucket):
+    """The buckets' sums added up per model, costliest first."""
+    totals = {}
+    for row in per_bucket:
+        total = totals.setdefault(row["model"], {"model": row["model"], **{m: 0 for m in MEASURES}})
+        for m in MEASURES:
+            total[m] += row[m]
+    return sorted(totals.values(), key=lambda r: (-r["cost_usd"], r["model"]))
+
+
+def llm_charts(rng, filters, user=None):
+    sums = usage_sums(rng, filters)
+    per_bucket = sorted((r for r in sums[BY_BUCKET] if r["calls"] is not None), key=lambda r: (r["start"], r["model"]))
     buckets = [iso(b) for b in rng.buckets()]
     charts = []
     for key, title in (
@@ -34,12 +62,9 @@ def llm_charts(rng, filters, user=None):
             kind="stacked", x="bucket", y=key, series="model", x_values=buckets,
         ))
     charts.append(latency_chart(rng, filters))
-    by_provider = fetch(
-        f"SELECT model, provider, sum(calls)::bigint AS calls, sum(failures)::bigint AS failures "
-        f"FROM insights_llmusage WHERE {cond} GROUP BY model, provider "
-        f"ORDER BY sum(failures) DESC, model, provider NULLS LAST",
-        params,
-    )
+    # most failures first, then by model and provider (no provider last)
+    by_provider = sorted((r for r in sums[PAIRS] if r["calls"] is not None),
+                         key=lambda r: (-r["failures"], r["model"], r["provider"] is None, r["provider"] or ""))
     charts.append(Chart(
         "llm-error-rate", "Error rate per model and provider",
         [("model", "Model"), ("provider", "Provider"), ("calls", "Calls"), ("failures", "Failures"), ("error_rate", "Error rate")],
@@ -48,32 +73,17 @@ def llm_charts(rng, filters, user=None):
          for r in by_provider],
         kind="bars", x="_label", y="error_rate",
     ))
-    totals = fetch(
-        f"SELECT model, sum(calls)::bigint AS calls, sum(failures)::bigint AS failures, sum(input_tokens)::bigint AS input_tokens, "
-        f"sum(output_tokens)::bigint AS output_tokens, sum(cost_usd) AS cost_usd "
-        f"FROM insights_llmusage WHERE {cond} GROUP BY model ORDER BY sum(cost_usd) DESC, model",
-        params,
-    )
     charts.append(Chart(
         "llm-totals", "Totals per model for the range",
         [("model", "Model"), ("calls", "Calls"), ("failures", "Failures"), ("input_tokens", "Input tokens"),
          ("output_tokens", "Output tokens"), ("cost_usd", "Cost (USD)")],
-        totals,
+        per_model(per_bucket),
     ))
     charts.append(top_sessions(rng, filters))
-    return charts, {"filter_choices": filter_choices(rng)}
-
-
-def filter_choices(rng):
-    """The models and providers seen in the range (NONE for no provider)."""
-    from insights.selectors.sql import NONE, bucket_where
-
-    cond, params = bucket_where(rng)
-    rows = fetch(f"SELECT DISTINCT model, provider FROM insights_llmusage WHERE {cond}", params)
-    return {
-        "model": sorted({r["model"] for r in rows}),
-        "provider": sorted({r["provider"] or NONE for r in rows}),
-    }
+    return charts, {"filter_choices": {
+        "model": sorted({r["model"] for r in sums[PAIRS]}),
+        "provider": sorted({r["provider"] or NONE for r in sums[PAIRS]}),
+    }}
 
 
 def latency_chart(rng, filters):
