@@ -131,18 +131,23 @@ def stray_masks(value, *, secret=False, path="value"):
     return []
 
 
+# A name is a run of [A-Za-z0-9_-] from its first letter. The run is matched
+# from its start only (the lookbehind) and without backtracking (possessive
+# quantifiers): tried at every position of a long word, the former pattern
+# took quadratic time (20,000 letters: 12 s), and error messages are agent-written.
 SECRET_IN_TEXT = re.compile(
-    r"""(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^"'\s,;&}]+)"""
+    r"""(?<![A-Za-z0-9_-])(?P<lead>[0-9_-]*+)(?P<name>[A-Za-z][A-Za-z0-9_-]*+)"""
+    r"""(?P<sep>["']?\s*+[:=]\s*+["']?)(?P<value>[^"'\s,;&}]++)"""
 )
 
 
 def mask_text(text):
-    """Free text (history entries) with ``name=value`` / ``"name": "value"``
-    pairs of secret names masked."""
+    """Free text (history entries, error messages) with ``name=value`` /
+    ``"name": "value"`` pairs of secret names masked."""
 
     def mask(match):
         if not is_secret_name(match["name"]):
             return match[0]
-        return f"{match['name']}{match['sep']}{describe_secret(match['value'])}"
+        return f"{match['lead']}{match['name']}{match['sep']}{describe_secret(match['value'])}"
 
     return SECRET_IN_TEXT.sub(mask, str(text))

@@ -351,3 +351,59 @@ def test_postgresql_writes_the_same_files_as_python_for_every_table(db):
         assert read[True] == read[False], model
         written += 1
     assert written >= 30
+
+
+def generated_json_texts(count, seed=5):
+    """JSON texts (as jsonb and json.dumps print them), with secret words in keys, in values, around
+    escaped quotes and backslashes, at depths: the inputs of the secret-key hint."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["key", "secret", "passw", "passphrase", "credential", "authoriz", "token", "tokens", "note", "x"]
+    glue = ["", "_", '"', "\\", ": ", ", ", " ", "é", "K"]
+
+    def name():
+        return "".join(rng.choice(words + glue) for _ in range(rng.randint(0, 4)))
+
+    def value(depth):
+        kind = rng.random()
+        if depth < 3 and kind < 0.3:
+            return {name(): value(depth + 1) for _ in range(rng.randint(0, 3))}
+        if depth < 3 and kind < 0.45:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return name() if kind < 0.85 else rng.randint(0, 9)
+
+    return [json.dumps(value(0), ensure_ascii=False) for _ in range(count)]
+
+
+def test_the_secret_key_hint_is_one_rule_in_python_and_in_postgresql(db):
+    """Python's linear expression, PostgreSQL's and the plain one (the rule as written) agree."""
+    import re
+
+    from aria_admin.export.columns import SECRET_KEY_HINT, SECRET_KEY_PATTERN
+
+    texts = [t.lower() for t in generated_json_texts(4000)]
+    plain = re.compile(SECRET_KEY_PATTERN)
+    python = [bool(SECRET_KEY_HINT.search(t)) for t in texts]
+    assert python == [bool(plain.search(t)) for t in texts]
+    assert 200 < sum(python) < len(texts) - 200  # both answers are well represented
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT t ~ %s FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
+                       [SECRET_KEY_PATTERN, texts])
+        assert [row[0] for row in cursor.fetchall()] == python
+
+
+@pytest.mark.parametrize("text", ['{"note": "' + "key" * 40_000 + '", "x": 1}', '{"' + "secret" * 20_000 + '": 1}',
+                                  '["' + 'key\\\\"' * 30_000 + '"]'])
+def test_the_secret_key_hint_reads_long_agent_text_once(text):
+    """Agent-written jsonb of 100 KB of secret words: the hint answers (the plain expression in Python took
+    100 s on the first)."""
+    import threading
+
+    from aria_admin.export.columns import SECRET_KEY_HINT
+
+    result = []
+    worker = threading.Thread(target=lambda: result.append(bool(SECRET_KEY_HINT.search(text))), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert result == [text.startswith('{"secret')]

@@ -2,13 +2,15 @@
 jsonb keys at any depth, lists, read-only record pages, history; editors
 round-trip the mask and a save never writes a mask over a secret."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from aria_admin.secrets import describe_secret, is_secret_name, mask_secrets, restore_secrets
+from aria_admin.secrets import describe_secret, is_secret_name, mask_secrets, mask_text, restore_secrets
 from engine_app.models import EngineAgentState, EngineConfigEntry, LlmModelEntry
 from tests.html_forms import form_data
 from tests.sample_rows import orm_values
@@ -192,3 +194,45 @@ def test_history_entries_show_secrets_masked(superuser_client, secret_rows):
         assert_masked(text)
     assert "openai_api_key=set (ends ...WXYZ)" in recent and "openai_api_key=set (ends ...WXYZ)" in dashboard
     assert "set (ends ...9876)" in recent and "set (ends ...9876)" in history
+
+
+# The pattern mask_text used before it was made linear: the reference for its results.
+QUADRATIC_SECRET_IN_TEXT = re.compile(
+    r"""(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^"'\s,;&}]+)"""
+)
+
+
+def reference_mask_text(text):
+    def mask(match):
+        if not is_secret_name(match["name"]):
+            return match[0]
+        return f"{match['name']}{match['sep']}{describe_secret(match['value'])}"
+
+    return QUADRATIC_SECRET_IN_TEXT.sub(mask, text)
+
+
+def test_mask_text_masks_as_before_on_generated_text():
+    """Runs of names, separators, quotes and values in every order, masked
+    exactly as the former (quadratic) pattern masked them."""
+    import random
+
+    rng = random.Random(12)
+    pieces = ["api_key", "password", "9token", "_secret", "Authorization", "note", "x-api-key", "a1", "-", "_",
+              "=", ":", " = ", '"', "'", " ", ",", ";", "&", "}", "sk-live-123456", "value", "\n", "é", "0"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert mask_text(text) == reference_mask_text(text), text
+
+
+@pytest.mark.parametrize("text", ["a" * 300_000, "a1" * 150_000, "a_" * 150_000, "x" * 300_000 + "=",
+                                  "a " * 150_000, 'a"' * 150_000, "-" * 300_000 + "a"])
+def test_mask_text_of_long_agent_text_answers(text):
+    """Error messages and history are agent-written: a long word must not
+    take quadratic time (300,000 letters took hours with the former pattern)."""
+    import threading
+
+    result = []
+    worker = threading.Thread(target=lambda: result.append(mask_text(text)), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert result == [text]

@@ -30,7 +30,7 @@ from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
-from aria_admin.export.columns import JSON, LITERAL, SECRET_KEY_HINT, SECRET_WORDS, mask_json
+from aria_admin.export.columns import JSON, LITERAL, SECRET_KEY_PATTERN, SECRET_WORDS, mask_json
 
 CHUNK_BYTES = 64 * 1024
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
@@ -153,13 +153,13 @@ def sql_text(text):
 
 def hint_sql(columns, refs):
     """Whether a masked (jsonb) column's text (``refs``: each column's text
-    as SQL) holds a secret-named key (columns.SECRET_KEY_HINT), as SQL, or
+    as SQL) holds a secret-named key (columns.SECRET_KEY_PATTERN), as SQL, or
     None when nothing is masked. PostgreSQL tests it while it reads the row,
     in its own process (a Python test of every row's bytes took a third of
     the export's time); the LIKEs first, as the regular expression alone
     costs twice as much."""
     likes = ", ".join([*(sql_text(f"%{word}%") for word in SECRET_WORDS), sql_text('%token": %')])
-    pattern = sql_text(SECRET_KEY_HINT.pattern)
+    pattern = sql_text(SECRET_KEY_PATTERN)
     tests = [
         f"(lower({ref}) LIKE ANY (ARRAY[{likes}]) AND lower({ref}) ~ {pattern})"
         for column, ref in zip(columns, refs) if column.mask
