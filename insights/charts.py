@@ -102,8 +102,10 @@ def time_chart(chart):
     parts = [_axes(chart, top, bottom, y_of)]
     escaped = {name: escape(name) for name in shown}
     if chart.kind == "stacked":
+        width = f"{max(step * 0.8, 0.5):.1f}"
         for i, x in enumerate(chart.x_values):
             base = 0.0
+            left, when = f"{PAD_LEFT + i * step + step * 0.1:.1f}", escape(_x_text(x))
             for s, name in enumerate(shown):
                 value = grid[name][i]
                 if value <= 0:
@@ -111,9 +113,8 @@ def time_chart(chart):
                 y0, y1 = y_of(base), y_of(base + value)
                 # f-string, not format_html: thousands of bars; only the names need escaping
                 parts.append(
-                    f'<rect class="ins-s{s}" x="{PAD_LEFT + i * step + step * 0.1:.1f}" y="{y1:.1f}" '
-                    f'width="{max(step * 0.8, 0.5):.1f}" height="{max(y0 - y1, 0.5):.1f}">'
-                    f"<title>{escape(_x_text(x))} {escaped[name]}: {short(value)}</title></rect>"
+                    f'<rect class="ins-s{s}" x="{left}" y="{y1:.1f}" width="{width}" height="{max(y0 - y1, 0.5):.1f}">'
+                    f"<title>{when} {escaped[name]}: {short(value)}</title></rect>"
                 )
                 base += value
     else:
